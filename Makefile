@@ -1,0 +1,33 @@
+# make demo: install, then run the main job (a closed-loop study on the embedded SQLite store).
+# make test: install, then run the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+OPSNN := $(VENV)/bin/opsnn
+DEMO_STUDY ?= demo-ai-5hz
+DEMO_TRIALS ?= 30
+DEMO_WORKERS ?= 2
+
+.PHONY: install demo test lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: install
+	$(OPSNN) study create $(DEMO_STUDY) --space search_spaces/balanced_ai.toml \
+		--objective objectives/ai_5hz.toml --sampler tpe --seed 1 --load-if-exists
+	$(OPSNN) study run $(DEMO_STUDY) --n-trials $(DEMO_TRIALS) --workers $(DEMO_WORKERS)
+
+test: install
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check opsnn_opt tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

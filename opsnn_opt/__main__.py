@@ -1,0 +1,5 @@
+import sys
+
+from opsnn_opt.cli import main
+
+sys.exit(main())

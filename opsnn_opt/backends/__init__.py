@@ -1,0 +1,19 @@
+"""Simulator backends. Each is imported lazily, so ``import opsnn_opt`` works without NEST."""
+
+from __future__ import annotations
+
+from opsnn_opt.backends._base import Backend
+from opsnn_opt.errors import ConfigError
+
+__all__ = ["BACKENDS", "Backend", "get_backend"]
+
+BACKENDS: tuple[str, ...] = ("nest",)
+
+
+def get_backend(name: str) -> Backend:
+    """Return a new backend instance by name; the simulator itself is imported on first use."""
+    if name == "nest":
+        from opsnn_opt.backends._nest import NestBackend
+
+        return NestBackend()
+    raise ConfigError(f"unknown backend {name!r}; valid backends are: {', '.join(BACKENDS)}")

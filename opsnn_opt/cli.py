@@ -1,0 +1,262 @@
+"""The ``opsnn`` command line: a thin layer over the library.
+
+Every :class:`~opsnn_opt.errors.OpsnnError` becomes a one-line message and a non-zero exit code
+(2 for bad input, 1 otherwise); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from opsnn_opt.errors import ConfigError, OpsnnError
+
+__all__ = ["main"]
+
+
+def _parse_sets(items: Sequence[str]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ConfigError(f"--set must be NAME=VALUE; got {item!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2, sort_keys=False, default=str))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from opsnn_opt.pipeline import RunSpec, run
+
+    spec = RunSpec.create(args.model, _parse_sets(args.set), backend=args.backend, simtime_ms=args.simtime,
+                          results_format=args.format, chunk_ms=args.chunk,
+                          settings_where="--simtime/--chunk")
+    out = Path(args.out) if args.out else Path("storage") / "runs" / f"{spec.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+    result = run(spec, out)
+    d = result.as_dict()
+    if args.json:
+        _print_json(d)
+        return 0
+    print(f"{spec.model} on {spec.backend}, {spec.simtime_ms:g} ms, seed {spec.seed}")
+    print("params:  " + ", ".join(f"{k}={v:g}" for k, v in spec.params.items()))
+    print("metrics:")
+    for name, value in d["metrics"].items():
+        print(f"  {name:24s} {'nan' if value is None else f'{value:.4g}'}")
+    print("timings: " + ", ".join(f"{k}={v:.3f}" for k, v in d["timings"].items()) +
+          f"; peak RSS {d['peak_rss_mb']:.0f} MB")
+    print(f"results: {d['results_path']}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from opsnn_opt.models import MODELS
+
+    if args.json:
+        _print_json({name: {"summary": cls.summary, "populations": list(cls.populations),
+                            "params": {p.name: {"unit": p.unit, "default": p.default, "low": p.low, "high": p.high,
+                                                "kind": p.kind, "doc": p.doc} for p in cls.params.values()}}
+                     for name, cls in MODELS.items()})
+        return 0
+    for name, cls in MODELS.items():
+        print(f"{name}: {cls.summary}")
+        print(f"  populations: {', '.join(cls.populations)}")
+        for p in cls.params.values():
+            bounds = f"[{p.low:g}, {p.high:g}]" if p.kind == "float" else f"[{int(p.low)}, {int(p.high)}]"
+            print(f"  {p.name:16s} {p.unit or '-':4s} default {p.default:<8g} {p.kind:5s} in {bounds:18s} {p.doc}")
+    return 0
+
+
+def cmd_study_create(args: argparse.Namespace) -> int:
+    from opsnn_opt.store import Store
+    from opsnn_opt.study import create_study, load_objective, load_space
+
+    space = load_space(args.space)
+    objective = load_objective(args.objective, space.populations)
+    opened = create_study(args.name, space, objective, sampler=args.sampler, seed=args.seed,
+                          store=Store(args.storage), load_if_exists=args.load_if_exists)
+    print(f"study {opened.name!r}: model {space.model} on {space.backend}, "
+          f"{len(space.free)} free parameters, directions {objective.directions}, sampler {args.sampler}, "
+          f"store {opened.store.display_url}")
+    return 0
+
+
+def _open(args: argparse.Namespace, worker_index: int = 0):  # noqa: ANN202
+    from opsnn_opt.store import Store
+    from opsnn_opt.study import open_study
+
+    return open_study(args.name, Store(args.storage), worker_index)
+
+
+def _best_dict(opened: Any) -> list[dict[str, Any]]:
+    from opsnn_opt.study import best_trials
+
+    return [{"trial": t.number, "values": t.values, "params": t.params,
+             "metrics": {m: t.user_attrs.get(m) for m in opened.objective.metric_names},
+             "results_path": t.user_attrs.get("results_path")} for t in best_trials(opened)]
+
+
+def _print_best(opened: Any) -> None:
+    best = _best_dict(opened)
+    if not best:
+        print("no completed (feasible) trial yet")
+    for b in best:
+        values = ", ".join(f"{v:.4g}" for v in b["values"])
+        print(f"best trial {b['trial']}: value {values}")
+        print("  params:  " + ", ".join(f"{k}={v:.4g}" for k, v in b["params"].items()))
+        print("  metrics: " + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}"
+                                        for k, v in b["metrics"].items()))
+        print(f"  results: {b['results_path']}")
+
+
+def cmd_study_run(args: argparse.Namespace) -> int:
+    from opsnn_opt.study import run_local_workers
+
+    opened = _open(args)
+    failed_workers = run_local_workers(opened, args.n_trials, args.workers)
+    _print_best(opened)
+    print(f"browse it: optuna-dashboard {opened.store.url}")
+    if failed_workers:
+        print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from opsnn_opt.study import Worker
+
+    Worker(_open(args, args.worker_index)).run(args.n_trials)
+    return 0
+
+
+def cmd_study_show(args: argparse.Namespace) -> int:
+    from opsnn_opt.study import format_table, trial_rows
+
+    rows = trial_rows(_open(args))
+    if args.json:
+        _print_json(rows)
+    else:
+        print(format_table(rows))
+    return 0
+
+
+def cmd_study_best(args: argparse.Namespace) -> int:
+    opened = _open(args)
+    if args.json:
+        _print_json(_best_dict(opened))
+    else:
+        _print_best(opened)
+    return 0
+
+
+def cmd_study_list(args: argparse.Namespace) -> int:
+    import optuna
+
+    from opsnn_opt.store import Store
+
+    for summary in optuna.get_all_study_summaries(Store(args.storage).optuna_storage()):
+        print(f"{summary.study_name}: {summary.n_trials} trials")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1; got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from opsnn_opt import __version__
+
+    parser = argparse.ArgumentParser(prog="opsnn", description="Optimise spiking network configurations "
+                                     "with Optuna, PyNN and NEST.")
+    parser.add_argument("--version", action="version", version=f"opsnn_opt {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    storage = argparse.ArgumentParser(add_help=False)
+    storage.add_argument("--storage", help="database URL (default: $OPSNN_STORAGE, else ./storage/opsnn.sqlite3)")
+
+    p = sub.add_parser("run", help="run one configuration: build, simulate, write, analyse")
+    p.add_argument("model")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
+    p.add_argument("--simtime", type=float, default=None, metavar="MS", help="simulated time (ms); default 1000")
+    p.add_argument("--chunk", type=float, default=None, metavar="MS", help="simulate in chunks of MS (default 100)")
+    p.add_argument("--backend", default="nest")
+    p.add_argument("--format", default="nix", help="results file format: nix, neo-nix or pickle")
+    p.add_argument("--out", help="results folder (default ./storage/runs/MODEL-TIME)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("models", help="list the models with their parameters")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models)
+
+    study = sub.add_parser("study", help="create, run and inspect studies").add_subparsers(dest="study_command",
+                                                                                            required=True)
+    p = study.add_parser("create", parents=[storage], help="create a study from a search space and objective")
+    p.add_argument("name")
+    p.add_argument("--space", required=True, help="search-space TOML file")
+    p.add_argument("--objective", required=True, help="objective TOML file")
+    p.add_argument("--sampler", default="tpe", choices=["tpe", "random", "cmaes", "grid"])
+    p.add_argument("--seed", type=int, default=None, help="sampler seed (worker i uses seed + i)")
+    p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
+    p.set_defaults(func=cmd_study_create)
+
+    p = study.add_parser("run", parents=[storage], help="run trials with local worker processes")
+    p.add_argument("name")
+    p.add_argument("--n-trials", type=_positive_int, required=True)
+    p.add_argument("--workers", type=_positive_int, default=1)
+    p.set_defaults(func=cmd_study_run)
+
+    for name, func, text in (("show", cmd_study_show, "a table of the trials and their metrics"),
+                             ("best", cmd_study_best, "the best configuration and its metrics")):
+        p = study.add_parser(name, parents=[storage], help=text)
+        p.add_argument("name")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+
+    p = study.add_parser("list", parents=[storage], help="the studies in the store")
+    p.set_defaults(func=cmd_study_list)
+
+    p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
+    p.add_argument("name")
+    p.add_argument("--n-trials", type=_positive_int, default=1)
+    p.add_argument("--worker-index", type=int, default=0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return args.func(args)
+    except OpsnnError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"opsnn: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("opsnn: interrupted", file=sys.stderr)
+        return 130
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""One run of one configuration: build, simulate in chunks, write the results, analyse.
+
+This is what ``opsnn run`` does and what a study worker does for every trial. The backend is
+passed in, so a worker reuses one simulator import across trials.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import resource
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from opsnn_opt import __version__
+from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.backends import Backend, get_backend
+from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
+from opsnn_opt.models import Network, get_model
+from opsnn_opt.params import Param, ParamTable
+
+__all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "run"]
+
+#: Settings of a run that are not model parameters; the search-space loader reads these too.
+RUN_SETTINGS = ParamTable(
+    Param("simtime_ms", "ms", 1000.0, 1.0, 1e7, "simulated time"),
+    Param("timestep_ms", "ms", 0.1, 0.01, 1.0, "integration time step"),
+    Param("chunk_ms", "ms", 100.0, 1.0, 1e7, "simulate in chunks of this length (pruning checks between)"),
+    Param("record_v_cells", "", 2, 0, 1000, "number of cells per population whose V_m is recorded",
+          kind="int"),
+)
+RESULT_SUFFIX = {"nix": ".nix", "neo-nix": ".nix", "pickle": ".pkl"}
+
+#: Called after each chunk with the simulated time (ms) and a function returning the spikes so far.
+ChunkCallback = Callable[[float, Callable[[], SpikeData]], None]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A validated configuration: model, every parameter value, and the run settings."""
+
+    model: str
+    params: Mapping[str, int | float]
+    simtime_ms: float = 1000.0
+    backend: str = "nest"
+    timestep_ms: float = 0.1
+    chunk_ms: float = 100.0
+    record_v_cells: int = 2
+    results_format: str = "nix"
+
+    @classmethod
+    def create(cls, model: str, values: Mapping[str, Any] | None = None, *, backend: str = "nest",
+               results_format: str = "nix", where: str = "--set", settings_where: str | None = None,
+               **settings: Any) -> RunSpec:
+        """Validate everything (model, parameters, settings) before anything is simulated.
+
+        ``where`` and ``settings_where`` name the source of the values in error messages.
+        """
+        m = get_model(model, where)
+        params = m.resolve(values or {}, where)
+        run = {k: v for k, v in settings.items() if v is not None}
+        resolved = RUN_SETTINGS.resolve(run, settings_where or where, "run settings")
+        m.check_timestep(params, resolved["timestep_ms"], where)
+        get_backend(backend)
+        if results_format not in RESULT_SUFFIX:
+            raise ConfigError(f"{where}: unknown results format {results_format!r}; valid formats are: "
+                              f"{', '.join(RESULT_SUFFIX)}")
+        return cls(model, params, backend=backend, results_format=results_format, **resolved)
+
+    @property
+    def seed(self) -> int:
+        return int(self.params.get("seed", 0))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run produced. :meth:`as_dict` is the public JSON contract of ``opsnn run --json``."""
+
+    spec: RunSpec
+    metrics: Mapping[str, float]
+    timings: Mapping[str, float]
+    peak_rss_mb: float
+    results_path: str
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``nan`` metrics (e.g. a CV with too few spikes) become ``None``."""
+        return {
+            "model": self.spec.model,
+            "backend": self.spec.backend,
+            "simtime_ms": self.spec.simtime_ms,
+            "params": dict(self.spec.params),
+            "seed": self.spec.seed,
+            "metrics": {k: (None if math.isnan(v) else v) for k, v in self.metrics.items()},
+            "timings": dict(self.timings),
+            "peak_rss_mb": self.peak_rss_mb,
+            "results_path": self.results_path,
+            "versions": dict(self.versions),
+        }
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def versions(backend: Backend) -> dict[str, str]:
+    """Versions recorded with every run: opsnn_opt, numpy, neo, Python and the simulator stack."""
+    import neo
+
+    return {"opsnn_opt": __version__, "numpy": np.__version__, "neo": neo.__version__,
+            "python": platform.python_version(), **backend.versions()}
+
+
+def _record(network: Network, record_v_cells: int) -> None:
+    for pop in network.populations.values():
+        pop.record("spikes")
+        if record_v_cells and "v" in pop.celltype.recordable:
+            pop[: min(record_v_cells, pop.size)].record("v")
+
+
+def _partial_spikes(network: Network, t_ms: float) -> SpikeData:
+    by_pop = {}
+    for name, pop in network.populations.items():
+        seg = pop.get_data("spikes", clear=False).segments[0]
+        part = SpikeData.from_segment(seg)
+        by_pop[name] = (part.times_ms, part.senders, pop.size)
+    return SpikeData.from_arrays(by_pop, 0.0, t_ms)
+
+
+def _collect(network: Network, spec: RunSpec):  # noqa: ANN202 - returns a neo Block
+    import neo
+
+    block = neo.Block(name=spec.model, description=f"opsnn_opt run of {spec.model}")
+    segment = neo.Segment(name="run", index=0)
+    for pop in network.populations.values():
+        data = pop.get_data().segments[0]
+        segment.spiketrains.extend(data.spiketrains)
+        segment.analogsignals.extend(data.analogsignals)
+    block.segments.append(segment)
+    if network.positions_mm:
+        block.annotations["positions_mm"] = dict(network.positions_mm)
+    return block
+
+
+@contextmanager
+def _simulator_errors(spec: RunSpec) -> Iterator[None]:
+    """PyNN and NEST raise many exception types: keep the reason, add the context."""
+    try:
+        yield
+    except OpsnnError:
+        raise
+    except Exception as exc:
+        raise SimulationError(f"{spec.model} on {spec.backend} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
+        on_chunk: ChunkCallback | None = None) -> RunResult:
+    """Build, simulate, write and analyse one configuration.
+
+    Parameters
+    ----------
+    spec
+        The validated configuration (see :meth:`RunSpec.create`).
+    out_dir
+        Folder for the results file; created if missing.
+    backend
+        A backend to reuse (a worker passes its own); a new one by default.
+    on_chunk
+        Called after every chunk of ``spec.chunk_ms``; it may raise (for example to prune) and
+        the run stops there, with the simulator released.
+    """
+    from opsnn_opt.io import write_block
+
+    backend = backend or get_backend(spec.backend)
+    model = get_model(spec.model)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        with _simulator_errors(spec):
+            sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed)
+            network = model.build(sim, spec.params)
+            _record(network, spec.record_v_cells)
+        timings["build_s"] = time.perf_counter() - t0
+
+        sim_s, t_ms = 0.0, 0.0
+        while t_ms < spec.simtime_ms - 1e-9:
+            step = min(spec.chunk_ms, spec.simtime_ms - t_ms)
+            t1 = time.perf_counter()
+            with _simulator_errors(spec):
+                backend.run(step)
+            sim_s += time.perf_counter() - t1
+            t_ms += step
+            if on_chunk is not None:
+                on_chunk(t_ms, lambda t=t_ms: _partial_spikes(network, t))
+        timings["sim_s"] = sim_s
+
+        t1 = time.perf_counter()
+        with _simulator_errors(spec):
+            block = _collect(network, spec)
+        timings["collect_s"] = time.perf_counter() - t1
+    finally:
+        backend.end()
+
+    run_versions = versions(backend)
+    t1 = time.perf_counter()
+    path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
+    metadata = {"model": spec.model, "backend": spec.backend, "params": dict(spec.params), "seed": spec.seed,
+                "simtime_ms": spec.simtime_ms, "timestep_ms": spec.timestep_ms, "provenance": run_versions}
+    write_block(block, path, format=spec.results_format, metadata=metadata)
+    timings["write_s"] = time.perf_counter() - t1
+
+    t1 = time.perf_counter()
+    metrics = compute_metrics(SpikeData.from_segment(block.segments[0]))
+    timings["analysis_s"] = time.perf_counter() - t1
+    timings["total_s"] = time.perf_counter() - t0
+    return RunResult(spec, metrics, timings, _peak_rss_mb(), str(path), run_versions)

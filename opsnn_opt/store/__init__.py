@@ -1,0 +1,7 @@
+"""The SQL study store: Optuna's tables and the project's own, in one database."""
+
+from opsnn_opt.store._location import artifacts_root, resolve_storage_url
+from opsnn_opt.store._store import Store
+from opsnn_opt.store._tables import Base, TrialRun
+
+__all__ = ["Base", "Store", "TrialRun", "artifacts_root", "resolve_storage_url"]

@@ -1,0 +1,148 @@
+"""The study store: Optuna's RDB storage and the project's own tables, in one database.
+
+Many worker processes may open the same store at once. Schema creation (Optuna's and ours) is
+therefore serialised: a file lock beside a SQLite file, an advisory lock on PostgreSQL. SQLite
+runs in WAL mode with a long busy timeout, so concurrent workers wait instead of failing with
+"database is locked".
+"""
+
+from __future__ import annotations
+
+import fcntl
+import socket
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from opsnn_opt.errors import StoreError
+from opsnn_opt.store._location import artifacts_root, resolve_storage_url
+from opsnn_opt.store._tables import Base, TrialRun
+
+__all__ = ["Store"]
+
+SQLITE_BUSY_TIMEOUT_S = 120.0
+HEARTBEAT_INTERVAL_S = 30
+GRACE_PERIOD_S = 120
+_LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
+
+
+def _engine_kwargs(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
+    return {"pool_pre_ping": True}
+
+
+def _redact(url: str) -> str:
+    head, sep, tail = url.rpartition("@")
+    if not sep or "://" not in head:
+        return url
+    scheme, _, cred = head.partition("://")
+    return f"{scheme}://{cred.split(':', 1)[0]}:***@{tail}" if ":" in cred else url
+
+
+class Store:
+    """A study store at a database URL (see :func:`resolve_storage_url` for the default)."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_storage_url(url)
+        try:
+            self.engine: Engine = create_engine(self.url, **_engine_kwargs(self.url))
+            with self.schema_lock():
+                if self.url.startswith("sqlite"):
+                    with self.engine.connect() as conn:
+                        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the study store at {_redact(self.url)}: {exc.__class__.__name__}: "
+                             f"{str(exc).splitlines()[0]}") from exc
+        self._optuna: Any = None
+
+    @property
+    def display_url(self) -> str:
+        return _redact(self.url)
+
+    @property
+    def artifacts(self) -> Path:
+        return artifacts_root(self.url)
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Serialise schema creation across processes (and machines, on PostgreSQL)."""
+        if self.url.startswith("sqlite:///") and not self.url.endswith(":memory:"):
+            lock_path = Path(self.url.split(":///", 1)[1] + ".lock")
+            with lock_path.open("a") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        elif self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
+        else:
+            yield
+
+    def optuna_storage(self) -> Any:
+        """Optuna's RDB storage on the same database, with heartbeats so that a crashed worker's
+        trial is marked failed and retried once by a live worker."""
+        if self._optuna is None:
+            import optuna
+
+            try:
+                with self.schema_lock():
+                    self._optuna = optuna.storages.RDBStorage(
+                        self.url,
+                        engine_kwargs=_engine_kwargs(self.url),
+                        heartbeat_interval=HEARTBEAT_INTERVAL_S,
+                        grace_period=GRACE_PERIOD_S,
+                        failed_trial_callback=optuna.storages.RetryFailedTrialCallback(max_retry=1),
+                    )
+            except SQLAlchemyError as exc:
+                raise StoreError(f"cannot open Optuna's storage at {self.display_url}: {exc}") from exc
+        return self._optuna
+
+    def record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
+        """Insert or update one trial's row (a retried write replaces, never duplicates)."""
+        with Session(self.engine) as session, session.begin():
+            row = session.scalar(select(TrialRun).where(TrialRun.study_name == study_name,
+                                                        TrialRun.trial_number == trial_number))
+            if row is None:
+                row = TrialRun(study_name=study_name, trial_number=trial_number, host=socket.gethostname())
+                session.add(row)
+            for key, value in fields.items():
+                setattr(row, key, value)
+
+    def runs(self, study_name: str) -> list[TrialRun]:
+        """All recorded runs of a study, by trial number."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            rows = session.scalars(select(TrialRun).where(TrialRun.study_name == study_name)
+                                   .order_by(TrialRun.trial_number))
+            return list(rows)
+
+    def run_fields(self, result: Any) -> Mapping[str, Any]:
+        """Columns of :class:`TrialRun` from a :class:`~opsnn_opt.pipeline.RunResult`."""
+        d = result.as_dict()
+        t, v = d["timings"], d["versions"]
+        return {"model": d["model"], "backend": d["backend"], "params": d["params"], "seed": d["seed"],
+                "simtime_ms": d["simtime_ms"], "metrics": d["metrics"], "peak_rss_mb": d["peak_rss_mb"],
+                "results_path": d["results_path"], "build_s": t.get("build_s"), "sim_s": t.get("sim_s"),
+                "write_s": t.get("write_s"), "analysis_s": t.get("analysis_s"), "total_s": t.get("total_s"),
+                "opsnn_version": v.get("opsnn_opt"), "pynn_version": v.get("pynn"),
+                "nest_version": v.get("nest"), "numpy_version": v.get("numpy")}
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self._optuna is not None:
+            self._optuna.remove_session()
+            self._optuna.engine.dispose()

@@ -1,0 +1,53 @@
+"""The project's own tables (SQLAlchemy 2), stored in the same database as the Optuna study."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "TrialRun"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TrialRun(Base):
+    """One trial's run: configuration, timings, memory, metrics, results file and versions."""
+
+    __tablename__ = "opsnn_trial_runs"
+    __table_args__ = (UniqueConstraint("study_name", "trial_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_name: Mapped[str] = mapped_column(String(512), index=True)
+    trial_number: Mapped[int] = mapped_column(Integer)
+    optuna_trial_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    objective_values: Mapped[list[float] | None] = mapped_column(JSON)
+    model: Mapped[str] = mapped_column(String(128))
+    backend: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    simtime_ms: Mapped[float | None] = mapped_column(Float)
+    build_s: Mapped[float | None] = mapped_column(Float)
+    sim_s: Mapped[float | None] = mapped_column(Float)
+    write_s: Mapped[float | None] = mapped_column(Float)
+    analysis_s: Mapped[float | None] = mapped_column(Float)
+    total_s: Mapped[float | None] = mapped_column(Float)
+    peak_rss_mb: Mapped[float | None] = mapped_column(Float)
+    metrics: Mapped[dict[str, float | None] | None] = mapped_column(JSON)
+    results_path: Mapped[str | None] = mapped_column(Text)
+    fail_reason: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+    opsnn_version: Mapped[str | None] = mapped_column(String(32))
+    pynn_version: Mapped[str | None] = mapped_column(String(32))
+    nest_version: Mapped[str | None] = mapped_column(String(32))
+    numpy_version: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

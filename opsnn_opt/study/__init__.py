@@ -1,0 +1,26 @@
+"""The closed loop: search spaces, objectives, Optuna studies and the workers that run them."""
+
+from opsnn_opt.study._local import run_local_workers, split_trials
+from opsnn_opt.study._objective import ObjectiveSpec, load_objective
+from opsnn_opt.study._report import best_trials, format_table, trial_rows
+from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
+from opsnn_opt.study._study import SAMPLERS, OpenStudy, create_study, open_study
+from opsnn_opt.study._worker import Worker
+
+__all__ = [
+    "SAMPLERS",
+    "FreeParam",
+    "ObjectiveSpec",
+    "OpenStudy",
+    "SearchSpace",
+    "Worker",
+    "best_trials",
+    "create_study",
+    "format_table",
+    "load_objective",
+    "load_space",
+    "open_study",
+    "run_local_workers",
+    "split_trials",
+    "trial_rows",
+]

@@ -1,0 +1,69 @@
+"""Reading a study back: trial tables and the best configurations."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from opsnn_opt.study._study import OpenStudy
+
+__all__ = ["best_trials", "format_cell", "format_table", "trial_rows"]
+
+_TIMING = ("build_s", "sim_s", "write_s", "analysis_s")
+
+
+def _feasible(trial: Any) -> bool:
+    return all(v <= 0 for v in trial.user_attrs.get("constraints", []))
+
+
+def best_trials(opened: OpenStudy) -> list[Any]:
+    """The best feasible completed trial (single objective) or the feasible Pareto front."""
+    import optuna
+
+    study = opened.study
+    done = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+            if _feasible(t)]
+    if not done:
+        return []
+    if len(study.directions) == 1:
+        sign = 1 if study.direction == optuna.study.StudyDirection.MINIMIZE else -1
+        return [min(done, key=lambda t: sign * t.value)]
+    return [t for t in study.best_trials if _feasible(t)]
+
+
+def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
+    """One dict per trial: number, state, value(s), free parameters, objective metrics, timings."""
+    free = [p.name for p in opened.space.free]
+    metrics = opened.objective.metric_names
+    rows = []
+    for t in opened.study.get_trials(deepcopy=False):
+        row: dict[str, Any] = {"trial": t.number, "state": t.state.name,
+                               "value": t.values if t.values is None or len(t.values) > 1 else t.values[0]}
+        row.update({p: t.params.get(p) for p in free})
+        row.update({m: t.user_attrs.get(m) for m in metrics})
+        row["sim_s"] = t.user_attrs.get("sim_s")
+        row["note"] = t.user_attrs.get("fail_reason") or t.user_attrs.get("pruned_reason") or ""
+        rows.append(row)
+    return rows
+
+
+def format_cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.4g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_cell(v) for v in value) + "]"
+    return str(value)
+
+
+def format_table(rows: list[dict[str, Any]], max_note: int = 60) -> str:
+    """A plain-text table with aligned columns."""
+    if not rows:
+        return "(no trials)"
+    cols = list(rows[0])
+    cells = [[format_cell(r.get(c)) if c != "note" else str(r.get(c, ""))[:max_note] for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""Search spaces: which model to run, what is fixed, and the range of each free parameter.
+
+A search space is a TOML file (see ``search_spaces/``)::
+
+    model = "balanced"          # a name from ``opsnn models``
+    backend = "nest"
+    simtime_ms = 1000.0         # also: timestep_ms, chunk_ms, record_v_cells, results_format
+
+    [fixed]                     # model parameters held constant (others keep their defaults)
+    n_neurons = 400
+
+    [params.g_exc_nS]           # a free parameter
+    low = 1.0
+    high = 10.0
+    scale = "log"               # "linear" (default) or "log"
+    unit = "nS"                 # optional; must match the model's unit
+    # step = 0.5                # optional, linear scale only
+    # choices = [1.0, 2.0]      # instead of low/high
+
+Everything is checked against the model's parameter table when the file is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opsnn_opt.backends import BACKENDS
+from opsnn_opt.errors import ConfigError
+from opsnn_opt.models import get_model
+from opsnn_opt.pipeline import RESULT_SUFFIX, RUN_SETTINGS, RunSpec
+from opsnn_opt.study._fields import Fields, read_toml
+
+__all__ = ["FreeParam", "SearchSpace", "load_space"]
+
+_MAX_GRID_POINTS = 100_000
+
+
+@dataclass(frozen=True)
+class FreeParam:
+    """One free parameter: a range (with scale and optional step) or a list of choices."""
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    step: float | None = None
+    choices: tuple[float, ...] | None = None
+
+    def suggest(self, trial: Any) -> int | float:
+        """Ask an Optuna trial for a value."""
+        if self.choices is not None:
+            return trial.suggest_categorical(self.name, list(self.choices))
+        if self.kind == "int":
+            return trial.suggest_int(self.name, int(self.low), int(self.high), step=int(self.step or 1),
+                                     log=self.log)
+        return trial.suggest_float(self.name, self.low, self.high, step=self.step, log=self.log)
+
+    def grid(self, where: str) -> list[int | float]:
+        """The values a grid search visits; needs choices, a step, or an int range."""
+        if self.choices is not None:
+            return list(self.choices)
+        step = self.step or (1 if self.kind == "int" else None)
+        if step is None:
+            raise ConfigError(f"{where}: [params.{self.name}] needs 'choices' or 'step' for the grid sampler")
+        n = int(round((self.high - self.low) / step)) + 1
+        values = [self.low + i * step for i in range(n)]
+        return [int(v) for v in values] if self.kind == "int" else values
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.choices is not None:
+            return {"choices": list(self.choices)}
+        out: dict[str, Any] = {"low": self.low, "high": self.high, "scale": "log" if self.log else "linear"}
+        if self.step is not None:
+            out["step"] = self.step
+        return out
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """A validated search space."""
+
+    model: str
+    backend: str
+    settings: Mapping[str, Any]
+    fixed: Mapping[str, int | float]
+    free: tuple[FreeParam, ...]
+    source: str = ""
+
+    @property
+    def populations(self) -> tuple[str, ...]:
+        return get_model(self.model).populations
+
+    def suggest(self, trial: Any) -> dict[str, int | float]:
+        """The fixed values plus one suggested value per free parameter."""
+        return {**self.fixed, **{p.name: p.suggest(trial) for p in self.free}}
+
+    def run_spec(self, values: Mapping[str, Any], where: str) -> RunSpec:
+        settings = dict(self.settings)
+        results_format = settings.pop("results_format", "nix")
+        return RunSpec.create(self.model, values, backend=self.backend, results_format=results_format,
+                              where=where, **settings)
+
+    def grid(self) -> dict[str, list[int | float]]:
+        grid = {p.name: p.grid(self.source) for p in self.free}
+        size = 1
+        for values in grid.values():
+            size *= len(values)
+        if size > _MAX_GRID_POINTS:
+            raise ConfigError(f"{self.source}: the grid has {size} points; at most {_MAX_GRID_POINTS} allowed")
+        return grid
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML-equivalent dict, stored with the study so that any worker can rebuild it."""
+        return {"model": self.model, "backend": self.backend, **self.settings, "fixed": dict(self.fixed),
+                "params": {p.name: p.to_dict() for p in self.free}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
+        top = Fields(data, source)
+        setting_names = [*RUN_SETTINGS, "results_format"]
+        top.check_keys(["model", "backend", "fixed", "params", *setting_names])
+        model = get_model(top.string("model"), f"{source}: 'model'")
+        backend = top.string("backend", "nest", choices=BACKENDS)
+        settings: dict[str, Any] = RUN_SETTINGS.resolve(
+            {k: v for k, v in data.items() if k in RUN_SETTINGS}, source, "run settings")
+        settings["results_format"] = top.string("results_format", "nix", choices=RESULT_SUFFIX)
+
+        fixed_fields = top.table("fixed", {})
+        fixed = {name: model.params.get_param(name, fixed_fields.where, model.name).coerce(value, fixed_fields.where)
+                 for name, value in fixed_fields.data.items()}
+        params_fields = top.table("params", {})
+        free = []
+        for name, spec in params_fields.data.items():
+            where = f"{source} [params.{name}]"
+            param = model.params.get_param(name, f"{source} [params]", model.name)
+            if name in fixed:
+                raise ConfigError(f"{where}: {name!r} is both fixed and free; keep one")
+            free.append(_free_param(param, Fields(spec, where)))
+        if not free:
+            raise ConfigError(f"{source}: no free parameters; add at least one [params.NAME] table")
+
+        space = cls(model.name, backend, settings, fixed, tuple(free), source)
+        # The defaults plus each range's ends must make a valid run (cross-parameter checks).
+        for p in free:
+            for value in (p.choices or (p.low, p.high)):
+                space.run_spec({**fixed, p.name: value}, f"{source} [params.{p.name}]")
+        return space
+
+
+def _free_param(param: Any, f: Fields) -> FreeParam:
+    f.check_keys(["low", "high", "scale", "step", "choices", "unit"])
+    unit = f.string("unit", None)
+    if unit is not None and unit != param.unit:
+        raise ConfigError(f"{f.where}: 'unit' must be {param.unit!r} (the model's unit for {param.name}); "
+                          f"got {unit!r}")
+    if "choices" in f:
+        if any(k in f for k in ("low", "high", "scale", "step")):
+            raise ConfigError(f"{f.where}: give either 'choices' or 'low'/'high', not both")
+        choices = f.get("choices")
+        if not isinstance(choices, list) or not choices:
+            raise f.fail("choices", "a non-empty list of values", choices)
+        return FreeParam(param.name, param.kind, choices=tuple(param.coerce(c, f"{f.where} choices")
+                                                               for c in choices))
+    low = param.coerce(f.get("low"), f"{f.where} 'low'")
+    high = param.coerce(f.get("high"), f"{f.where} 'high'")
+    if not low < high:
+        raise ConfigError(f"{f.where}: low < high must hold, but got (low={low:g}, high={high:g}); "
+                          f"a single value belongs in [fixed]")
+    log = f.string("scale", "linear", choices=("linear", "log")) == "log"
+    if log and low <= 0:
+        raise ConfigError(f"{f.where}: a log scale needs low > 0; got low={low:g}")
+    step = f.number("step", None, low=0.0, high=high - low, open_low=True)
+    if step is not None and log:
+        raise ConfigError(f"{f.where}: 'step' cannot be combined with scale = \"log\"")
+    if step is not None and param.kind == "int" and not float(step).is_integer():
+        raise f.fail("step", "a whole number for an int parameter", step)
+    return FreeParam(param.name, param.kind, low, high, log, step)
+
+
+def load_space(path: str | Path) -> SearchSpace:
+    """Load and validate a search-space TOML file."""
+    return SearchSpace.from_dict(read_toml(path, "search space"), str(path))

@@ -1,0 +1,90 @@
+"""A worker: asks the study for configurations, runs them, and reports back.
+
+One worker is one process. It keeps its simulator backend for its whole life (PyNN's ``setup``
+resets NEST between trials), so the import is paid once. Any number of workers, on any hosts,
+can serve the same study through a shared store.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.backends import Backend, get_backend
+from opsnn_opt.pipeline import ChunkCallback, run
+from opsnn_opt.study._objective import MissingMetric, PruneRule
+from opsnn_opt.study._study import OpenStudy
+
+__all__ = ["Worker"]
+
+
+def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | None:
+    """Between chunks, compute the rules' metrics on the spikes so far; prune on a breach."""
+    if not rules:
+        return None
+    import optuna
+
+    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
+        due = [r for r in rules if r.after_ms <= t_ms]
+        if not due:
+            return
+        values = compute_metrics(spikes(), {r.metric for r in due})
+        for rule in due:
+            value = values[rule.metric]
+            if rule.breached(value):
+                reason = f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms"
+                trial.set_user_attr("pruned_reason", reason)
+                raise optuna.TrialPruned(reason)
+
+    return check
+
+
+class Worker:
+    """Runs trials of one study in this process."""
+
+    def __init__(self, opened: OpenStudy, backend: Backend | None = None) -> None:
+        self.opened = opened
+        self.backend = backend or get_backend(opened.space.backend)
+
+    def objective(self, trial: Any) -> float | list[float]:
+        """Optuna objective: suggest, run, score. Every outcome is recorded in the store."""
+        import optuna
+
+        o = self.opened
+        record: dict[str, Any] = {"optuna_trial_id": trial._trial_id, "model": o.space.model,
+                                  "backend": o.space.backend, "params": {}}
+        trial.set_user_attr("host", socket.gethostname())
+        try:
+            values = o.space.suggest(trial)
+            spec = o.space.run_spec(values, f"study {o.name!r} trial {trial.number}")
+            record.update(params=dict(spec.params), seed=spec.seed, simtime_ms=spec.simtime_ms)
+            trial.set_user_attr("seed", spec.seed)
+            out_dir = o.store.artifacts / o.name / f"trial-{trial.number:05d}"
+            result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
+            record.update(o.store.run_fields(result))
+            for key, value in {**result.as_dict()["metrics"], **result.timings}.items():
+                trial.set_user_attr(key, value)
+            trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
+            trial.set_user_attr("results_path", result.results_path)
+            if o.objective.constraints:
+                trial.set_user_attr("constraints", o.objective.violations(result.metrics))
+            scores = o.objective.evaluate(result.metrics, result)
+            if any(math.isnan(s) for s in scores):
+                raise ValueError(f"the objective returned nan: {scores}")
+        except optuna.TrialPruned as exc:
+            o.store.record_run(o.name, trial.number, state="PRUNED", fail_reason=str(exc), **record)
+            raise
+        except (Exception, MissingMetric) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            trial.set_user_attr("fail_reason", reason)
+            o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=reason, **record)
+            raise
+        o.store.record_run(o.name, trial.number, state="COMPLETE", objective_values=scores, **record)
+        return scores[0] if len(scores) == 1 else scores
+
+    def run(self, n_trials: int) -> None:
+        """Run ``n_trials`` trials here. A failing trial is recorded as failed and the loop goes on."""
+        self.opened.study.optimize(self.objective, n_trials=n_trials, catch=(Exception,), gc_after_trial=False)
