@@ -89,7 +89,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace, worker_index: int = 0):  # noqa: ANN202
+def _open(args: argparse.Namespace, worker_index: int = 0):
     from opsnn_opt.store import Store
     from opsnn_opt.study import open_study
 

@@ -133,7 +133,7 @@ def _partial_spikes(network: Network, t_ms: float) -> SpikeData:
     return SpikeData.from_arrays(by_pop, 0.0, t_ms)
 
 
-def _collect(network: Network, spec: RunSpec):  # noqa: ANN202 - returns a neo Block
+def _collect(network: Network, spec: RunSpec):
     import neo
 
     block = neo.Block(name=spec.model, description=f"opsnn_opt run of {spec.model}")

@@ -72,7 +72,7 @@ class SpikeData:
         )
 
     @classmethod
-    def from_segment(cls, segment) -> SpikeData:  # noqa: ANN001 - neo is imported lazily
+    def from_segment(cls, segment) -> SpikeData:
         """Convert a neo ``Segment``: trains are grouped by their ``source_population`` annotation.
 
         A train's index within its population is its ``source_index`` annotation when present,

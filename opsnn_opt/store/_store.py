@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import socket
+import warnings
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -99,6 +100,8 @@ class Store:
         if self._optuna is None:
             import optuna
 
+            # Heartbeats are "experimental" in Optuna 5 but are what recovers crashed workers.
+            warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
             try:
                 with self.schema_lock():
                     self._optuna = optuna.storages.RDBStorage(
@@ -106,7 +109,7 @@ class Store:
                         engine_kwargs=_engine_kwargs(self.url),
                         heartbeat_interval=HEARTBEAT_INTERVAL_S,
                         grace_period=GRACE_PERIOD_S,
-                        failed_trial_callback=optuna.storages.RetryFailedTrialCallback(max_retry=1),
+                        heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=1),
                     )
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot open Optuna's storage at {self.display_url}: {exc}") from exc

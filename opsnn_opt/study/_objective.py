@@ -77,6 +77,10 @@ class Constraint:
     min: float = -math.inf
     max: float = math.inf
 
+    @property
+    def key(self) -> str:
+        return f"{self.metric} in [{self.min:g}, {self.max:g}]"
+
     def violation(self, metrics: Mapping[str, float]) -> float:
         """Optuna's convention: <= 0 is feasible. A nan metric counts as violated by 1."""
         v = metrics.get(self.metric, math.nan)

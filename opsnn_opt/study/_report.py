@@ -12,23 +12,18 @@ __all__ = ["best_trials", "format_cell", "format_table", "trial_rows"]
 _TIMING = ("build_s", "sim_s", "write_s", "analysis_s")
 
 
-def _feasible(trial: Any) -> bool:
-    return all(v <= 0 for v in trial.user_attrs.get("constraints", []))
-
-
 def best_trials(opened: OpenStudy) -> list[Any]:
-    """The best feasible completed trial (single objective) or the feasible Pareto front."""
-    import optuna
+    """The best feasible completed trial (single objective) or the feasible Pareto front.
 
+    Optuna skips trials whose constraints (set by the worker) are violated.
+    """
     study = opened.study
-    done = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-            if _feasible(t)]
-    if not done:
+    if len(study.directions) > 1:
+        return list(study.best_trials)
+    try:
+        return [study.best_trial]
+    except ValueError:  # no completed, feasible trial yet
         return []
-    if len(study.directions) == 1:
-        sign = 1 if study.direction == optuna.study.StudyDirection.MINIMIZE else -1
-        return [min(done, key=lambda t: sign * t.value)]
-    return [t for t in study.best_trials if _feasible(t)]
 
 
 def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:

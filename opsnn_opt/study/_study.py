@@ -43,12 +43,9 @@ def make_sampler(config: dict[str, Any], space: SearchSpace, objective: Objectiv
 
     name = config["name"]
     seed = None if config.get("seed") is None else int(config["seed"]) + worker_index
-    constraints = None
-    if objective.constraints:
-        def constraints(trial: Any) -> list[float]:
-            return trial.user_attrs.get("constraints", [1.0] * len(objective.constraints))
+    # Constraints reach the samplers through ``trial.set_constraint`` (see the worker).
     if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed, constraints_func=constraints, multivariate=True)
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if name == "cmaes":

@@ -69,8 +69,8 @@ class Worker:
                 trial.set_user_attr(key, value)
             trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
             trial.set_user_attr("results_path", result.results_path)
-            if o.objective.constraints:
-                trial.set_user_attr("constraints", o.objective.violations(result.metrics))
+            for constraint, violation in zip(o.objective.constraints, o.objective.violations(result.metrics)):
+                trial.set_constraint(constraint.key, violation)
             scores = o.objective.evaluate(result.metrics, result)
             if any(math.isnan(s) for s in scores):
                 raise ValueError(f"the objective returned nan: {scores}")
