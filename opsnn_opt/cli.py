@@ -230,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = study.add_parser("list", parents=[storage], help="the studies in the store")
     p.set_defaults(func=cmd_study_list)
 
+    from opsnn_opt.bench._cli import add_commands as add_bench_commands
+
+    add_bench_commands(sub, storage)
+
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")
     p.add_argument("--n-trials", type=_positive_int, default=1)

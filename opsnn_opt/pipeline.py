@@ -25,7 +25,7 @@ from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
 from opsnn_opt.models import Network, get_model
 from opsnn_opt.params import Param, ParamTable
 
-__all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "run"]
+__all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "collect_block", "record_network", "run"]
 
 #: Settings of a run that are not model parameters; the search-space loader reads these too.
 RUN_SETTINGS = ParamTable(
@@ -117,7 +117,7 @@ def versions(backend: Backend) -> dict[str, str]:
             "python": platform.python_version(), **backend.versions()}
 
 
-def _record(network: Network, record_v_cells: int) -> None:
+def record_network(network: Network, record_v_cells: int) -> None:
     for pop in network.populations.values():
         pop.record("spikes")
         if record_v_cells and "v" in pop.celltype.recordable:
@@ -133,7 +133,7 @@ def _partial_spikes(network: Network, t_ms: float) -> SpikeData:
     return SpikeData.from_arrays(by_pop, 0.0, t_ms)
 
 
-def _collect(network: Network, spec: RunSpec):
+def collect_block(network: Network, spec: RunSpec):
     import neo
 
     block = neo.Block(name=spec.model, description=f"opsnn_opt run of {spec.model}")
@@ -185,7 +185,7 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
         with _simulator_errors(spec):
             sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed)
             network = model.build(sim, spec.params)
-            _record(network, spec.record_v_cells)
+            record_network(network, spec.record_v_cells)
         timings["build_s"] = time.perf_counter() - t0
 
         sim_s, t_ms = 0.0, 0.0
@@ -202,7 +202,7 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
 
         t1 = time.perf_counter()
         with _simulator_errors(spec):
-            block = _collect(network, spec)
+            block = collect_block(network, spec)
         timings["collect_s"] = time.perf_counter() - t1
     finally:
         backend.end()

@@ -2,6 +2,6 @@
 
 from opsnn_opt.store._location import artifacts_root, resolve_storage_url
 from opsnn_opt.store._store import Store
-from opsnn_opt.store._tables import Base, TrialRun
+from opsnn_opt.store._tables import Base, BenchRun, TrialRun
 
-__all__ = ["Base", "Store", "TrialRun", "artifacts_root", "resolve_storage_url"]
+__all__ = ["Base", "BenchRun", "Store", "TrialRun", "artifacts_root", "resolve_storage_url"]

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, resolve_storage_url
-from opsnn_opt.store._tables import Base, TrialRun
+from opsnn_opt.store._tables import Base, BenchRun, TrialRun
 
 __all__ = ["Store"]
 
@@ -125,6 +125,22 @@ class Store:
                 session.add(row)
             for key, value in fields.items():
                 setattr(row, key, value)
+
+    def record_bench(self, name: str, settings: Mapping[str, Any], result: Mapping[str, Any]) -> None:
+        """Keep one benchmark result."""
+        from opsnn_opt import __version__
+
+        with Session(self.engine) as session, session.begin():
+            session.add(BenchRun(name=name, host=socket.gethostname(), settings=dict(settings),
+                                 result=dict(result), opsnn_version=__version__))
+
+    def bench_runs(self, name: str | None = None) -> list[BenchRun]:
+        """Recorded benchmark results, oldest first."""
+        query = select(BenchRun).order_by(BenchRun.id)
+        if name is not None:
+            query = query.where(BenchRun.name == name)
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(query))
 
     def runs(self, study_name: str) -> list[TrialRun]:
         """All recorded runs of a study, by trial number."""

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "TrialRun"]
+__all__ = ["Base", "BenchRun", "TrialRun"]
 
 
 class Base(DeclarativeBase):
@@ -50,4 +50,18 @@ class TrialRun(Base):
     pynn_version: Mapped[str | None] = mapped_column(String(32))
     nest_version: Mapped[str | None] = mapped_column(String(32))
     numpy_version: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class BenchRun(Base):
+    """One ``opsnn bench`` result, so that figures build up and can be plotted over time."""
+
+    __tablename__ = "opsnn_bench_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    host: Mapped[str | None] = mapped_column(String(255))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    opsnn_version: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
