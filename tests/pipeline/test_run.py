@@ -1,0 +1,102 @@
+"""One configuration through build, chunked simulation, write and analysis, on real NEST."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.backends import get_backend
+from opsnn_opt.errors import ConfigError
+from opsnn_opt.io import read_block, read_metadata
+from opsnn_opt.pipeline import RunSpec, run
+
+SMALL = {"n_neurons": 80, "p_connect": 0.1, "input_rate_hz": 500.0}
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return get_backend("nest")
+
+
+def _spikes(path):
+    return SpikeData.from_segment(read_block(path).segments[0])
+
+
+def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
+    spec = RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0)
+    result = run(spec, tmp_path, backend=backend)
+    d = result.as_dict()
+    assert set(d) >= {"metrics", "timings", "peak_rss_mb", "params", "seed", "results_path"}
+    assert set(d["timings"]) >= {"build_s", "sim_s", "write_s", "analysis_s"}
+    assert d["params"] == {**spec.params} and d["params"]["delay_ms"] == 0.2  # defaults included
+    assert d["metrics"]["rate_hz.exc"] > 0
+    assert d["peak_rss_mb"] > 10
+    # The file holds what was analysed: recompute the metrics from it.
+    again = compute_metrics(_spikes(d["results_path"]))
+    assert again == pytest.approx(dict(result.metrics), nan_ok=True)
+    meta = read_metadata(d["results_path"])
+    assert meta["params"] == d["params"] and meta["seed"] == d["seed"]
+    assert meta["provenance"]["nest"] == d["versions"]["nest"]
+    block = read_block(d["results_path"])
+    assert len(block.segments[0].spiketrains) == 80
+    assert any(sig.name == "v" for sig in block.segments[0].analogsignals)
+
+
+def test_same_seed_same_spikes_other_seed_other_spikes(tmp_path, backend):
+    def spikes(seed, folder):
+        spec = RunSpec.create("balanced", {**SMALL, "seed": seed}, simtime_ms=150.0)
+        return _spikes(run(spec, tmp_path / folder, backend=backend).results_path)
+
+    a, b, c = spikes(1, "a"), spikes(1, "b"), spikes(2, "c")
+    assert a.times_ms.size > 0
+    np.testing.assert_array_equal(a.times_ms, b.times_ms)
+    np.testing.assert_array_equal(a.senders, b.senders)
+    assert a.times_ms.size != c.times_ms.size or not np.array_equal(a.times_ms, c.times_ms)
+
+
+def test_chunks_call_back_with_the_spikes_so_far(tmp_path, backend):
+    seen = []
+
+    def on_chunk(t_ms, spikes):
+        data = spikes()
+        assert data.times_ms.size == 0 or data.times_ms.max() <= t_ms
+        seen.append((t_ms, data.times_ms.size))
+
+    run(RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0), tmp_path, backend=backend,
+        on_chunk=on_chunk)
+    assert [t for t, _ in seen] == [50.0, 100.0, 150.0, 200.0]
+    counts = [n for _, n in seen]
+    assert counts == sorted(counts) and counts[-1] > 0
+
+
+def test_a_raising_callback_stops_the_run_and_the_backend_is_reusable(tmp_path, backend):
+    class Stop(Exception):
+        pass
+
+    def stop(t_ms, spikes):
+        raise Stop(t_ms)
+
+    with pytest.raises(Stop):
+        run(RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0), tmp_path / "x", backend=backend,
+            on_chunk=stop)
+    result = run(RunSpec.create("balanced", SMALL, simtime_ms=100.0), tmp_path / "y", backend=backend)
+    assert result.metrics["rate_hz.all"] > 0
+
+
+def test_delay_below_the_time_step_is_refused_before_simulating():
+    with pytest.raises(ConfigError, match=r"delay_ms must be >= the time step \(0.5 ms\); got 0.2"):
+        RunSpec.create("balanced", {"delay_ms": 0.2}, timestep_ms=0.5)
+
+
+def test_too_few_neurons_for_both_populations():
+    with pytest.raises(ConfigError, match="at least one E and one I cell"):
+        RunSpec.create("balanced", {"n_neurons": 5, "exc_fraction": 0.95})
+
+
+@pytest.mark.parametrize("fmt", ["pickle", "neo-nix"])
+def test_other_results_formats(tmp_path, backend, fmt):
+    spec = RunSpec.create("balanced", {**SMALL, "n_neurons": 20}, simtime_ms=50.0, results_format=fmt)
+    result = run(spec, tmp_path, backend=backend)
+    block = read_block(result.results_path, allow_pickle=True)
+    assert len(block.segments[0].spiketrains) == 20

@@ -1,0 +1,114 @@
+"""Objective files: scoring arithmetic, constraints, pruning rules and errors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from opsnn_opt.errors import ConfigError
+from opsnn_opt.study import load_objective
+from opsnn_opt.study._objective import MissingMetric
+from tests.conftest import TINY_OBJECTIVE
+
+POPS = ("exc", "inh")
+
+
+def write(tmp_path, text):
+    path = tmp_path / "objective.toml"
+    path.write_text(text)
+    return path
+
+
+def test_shipped_objective_loads():
+    spec = load_objective("objectives/ai_5hz.toml", POPS)
+    assert spec.directions == ["minimize"]
+    assert spec.metric_names[:3] == ["rate_hz.exc", "cv_isi.exc", "synchrony.exc"]
+
+
+def test_weighted_sum_with_targets_directions_and_missing_values(tmp_path):
+    text = TINY_OBJECTIVE + '\n[[metrics]]\nname = "synchrony.exc"\ndirection = "maximize"\nweight = 2.0\n'
+    spec = load_objective(write(tmp_path, text), POPS)
+    metrics = {"rate_hz.exc": 15.0, "cv_isi.exc": 0.5, "synchrony.exc": 0.25}
+    # |15-5|/5 + |0.5-1|/0.25 - 2*0.25
+    assert spec.evaluate(metrics) == [pytest.approx(2.0 + 2.0 - 0.5)]
+    # A nan metric costs the `missing` penalty (5.0) instead.
+    assert spec.evaluate({**metrics, "cv_isi.exc": math.nan}) == [pytest.approx(2.0 + 5.0 - 0.5)]
+    assert spec.violations({"rate_hz.exc": 1500.0}) == [500.0]
+    assert spec.violations({"rate_hz.exc": math.nan}) == [1.0]
+
+
+def test_missing_fail_raises(tmp_path):
+    spec = load_objective(write(tmp_path, TINY_OBJECTIVE.replace("missing = 5.0", 'missing = "fail"')), POPS)
+    with pytest.raises(MissingMetric, match="cv_isi.exc is nan"):
+        spec.evaluate({"rate_hz.exc": 1.0, "cv_isi.exc": math.nan})
+
+
+def test_multi_objective_directions(tmp_path):
+    text = TINY_OBJECTIVE.replace('combine = "weighted_sum"', 'combine = "multi"') + (
+        '\n[[metrics]]\nname = "fano_pop.all"\ndirection = "maximize"\n')
+    spec = load_objective(write(tmp_path, text), POPS)
+    assert spec.directions == ["minimize", "minimize", "maximize"]
+    assert spec.evaluate({"rate_hz.exc": 5.0, "cv_isi.exc": 1.5, "fano_pop.all": 3.0}) == [0.0, 2.0, 3.0]
+
+
+def test_round_trip_through_the_stored_dict(tmp_path):
+    text = TINY_OBJECTIVE + '\n[[prune]]\nmetric = "rate_hz.all"\nmax = 100.0\nafter_ms = 50.0\n'
+    spec = load_objective(write(tmp_path, text), POPS)
+    again = type(spec).from_dict(spec.to_dict(), "stored", POPS)
+    assert again.to_dict() == spec.to_dict()
+    assert again.prune[0].breached(150.0) and not again.prune[0].breached(50.0)
+
+
+def test_callable_objective(tmp_path):
+    text = 'callable = "tests.study.custom_objectives:rate_distance"\ndirections = ["minimize"]\n'
+    spec = load_objective(write(tmp_path, text), POPS)
+    assert spec.evaluate({"rate_hz.all": 4.0}) == [6.0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('name = "rate_hz.exc"', 'name = "rate.exc"',
+         r"objective.toml \[\[metrics\]\] #1: unknown metric 'rate.exc'; valid metrics are BASE.POPULATION "
+         r"with BASE one of: rate_hz, "),
+        ('name = "rate_hz.exc"', 'name = "rate_hz.l4"',
+         r"metric 'rate_hz.l4' needs a population suffix, one of: exc, inh, all"),
+        ('name = "rate_hz.exc"', 'name = "rate_hz"', r"metric 'rate_hz' needs a population suffix"),
+        ("scale = 5.0", "scale = -5.0", r"\[\[metrics\]\] #1: 'scale' must be a number in \(0, inf\); got -5.0"),
+        ("scale = 5.0", "scale = 5.0\ndirection = \"minimize\"", r"give either 'target' or 'direction', not both"),
+        ('combine = "weighted_sum"', 'combine = "product"', r"'combine' must be one of: weighted_sum, multi; got"),
+        ("max = 1000.0", "max = -1.0\nmin = 2.0", r"\[\[constraints\]\] #1: min <= max must hold, but got \(min=2, max=-1\)"),
+        ("missing = 5.0", "missing = -1.0", r"'missing' must be a number in \[0, inf\); got -1.0"),
+        ("missing = 5.0", "missing = 5.0\nweights = 1", r"unknown field 'weights'"),
+    ],
+)
+def test_bad_objectives_name_file_field_and_value(tmp_path, old, new, message):
+    assert old in TINY_OBJECTIVE
+    with pytest.raises(ConfigError, match=message):
+        load_objective(write(tmp_path, TINY_OBJECTIVE.replace(old, new, 1)), POPS)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("tests.study.custom_objectives", r"'callable' must be 'package.module:function'"),
+        ("tests.study.no_such_module:f", r"cannot be imported: No module named"),
+        ("tests.study.custom_objectives:nope", r"cannot be imported: .*has no attribute 'nope'"),
+        ("tests.study.custom_objectives:NOT_CALLABLE", r"is not callable"),
+    ],
+)
+def test_bad_callables(tmp_path, target, message):
+    with pytest.raises(ConfigError, match=message):
+        load_objective(write(tmp_path, f'callable = "{target}"\n'), POPS)
+
+
+def test_no_metrics(tmp_path):
+    with pytest.raises(ConfigError, match=r"no \[\[metrics\]\] to score"):
+        load_objective(write(tmp_path, 'combine = "multi"\n'), POPS)
+
+
+def test_prune_rule_needs_after_ms(tmp_path):
+    text = TINY_OBJECTIVE + '\n[[prune]]\nmetric = "rate_hz.all"\nmax = 100.0\n'
+    with pytest.raises(ConfigError, match=r"\[\[prune\]\] #1: missing required field 'after_ms'"):
+        load_objective(write(tmp_path, text), POPS)
