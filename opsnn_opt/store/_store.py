@@ -9,6 +9,7 @@ runs in WAL mode with a long busy timeout, so concurrent workers wait instead of
 from __future__ import annotations
 
 import fcntl
+import os
 import socket
 import warnings
 import zlib
@@ -29,6 +30,7 @@ from opsnn_opt.store._tables import Base, BenchRun, TrialRun
 __all__ = ["Store"]
 
 SQLITE_BUSY_TIMEOUT_S = 120.0
+# A worker beats every OPSNN_HEARTBEAT_S; a running trial silent for OPSNN_GRACE_S is stale.
 HEARTBEAT_INTERVAL_S = 30
 GRACE_PERIOD_S = 120
 _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
@@ -107,8 +109,8 @@ class Store:
                     self._optuna = optuna.storages.RDBStorage(
                         self.url,
                         engine_kwargs=_engine_kwargs(self.url),
-                        heartbeat_interval=HEARTBEAT_INTERVAL_S,
-                        grace_period=GRACE_PERIOD_S,
+                        heartbeat_interval=int(os.environ.get("OPSNN_HEARTBEAT_S", HEARTBEAT_INTERVAL_S)),
+                        grace_period=int(os.environ.get("OPSNN_GRACE_S", GRACE_PERIOD_S)),
                         heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=1),
                     )
             except SQLAlchemyError as exc:
@@ -141,6 +143,16 @@ class Store:
             query = query.where(BenchRun.name == name)
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.scalars(query))
+
+    def fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
+        """Mark rows still RUNNING as FAIL when Optuna has failed their trials (a dead worker)."""
+        with Session(self.engine) as session, session.begin():
+            rows = session.scalars(select(TrialRun).where(TrialRun.study_name == study_name,
+                                                          TrialRun.state == "RUNNING"))
+            stale = [row for row in rows if row.trial_number in failed_trial_numbers]
+            for row in stale:
+                row.state, row.fail_reason = "FAIL", reason
+            return len(stale)
 
     def runs(self, study_name: str) -> list[TrialRun]:
         """All recorded runs of a study, by trial number."""

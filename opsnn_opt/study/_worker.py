@@ -57,11 +57,14 @@ class Worker:
         record: dict[str, Any] = {"optuna_trial_id": trial._trial_id, "model": o.space.model,
                                   "backend": o.space.backend, "params": {}}
         trial.set_user_attr("host", socket.gethostname())
+        self._record_dead_workers()
         try:
             values = o.space.suggest(trial)
             spec = o.space.run_spec(values, f"study {o.name!r} trial {trial.number}")
             record.update(params=dict(spec.params), seed=spec.seed, simtime_ms=spec.simtime_ms)
             trial.set_user_attr("seed", spec.seed)
+            # A RUNNING row shows where a trial was if its worker dies.
+            o.store.record_run(o.name, trial.number, state="RUNNING", **record)
             out_dir = o.store.artifacts / o.name / f"trial-{trial.number:05d}"
             result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
             record.update(o.store.run_fields(result))
@@ -84,6 +87,17 @@ class Worker:
             raise
         o.store.record_run(o.name, trial.number, state="COMPLETE", objective_values=scores, **record)
         return scores[0] if len(scores) == 1 else scores
+
+    def _record_dead_workers(self) -> None:
+        """Optuna fails the trials of workers whose heartbeat stopped (before each new trial);
+        mirror that in the project's table."""
+        import optuna
+
+        failed = {t.number for t in self.opened.study.get_trials(deepcopy=False,
+                                                                 states=(optuna.trial.TrialState.FAIL,))}
+        if failed:
+            self.opened.store.fail_stale_runs(self.opened.name, failed,
+                                              "the worker stopped sending heartbeats (crashed or killed)")
 
     def run(self, n_trials: int) -> None:
         """Run ``n_trials`` trials here. A failing trial is recorded as failed and the loop goes on."""

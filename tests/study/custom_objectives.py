@@ -12,3 +12,13 @@ def fails_for_strong_excitation(metrics, result):
 
 
 NOT_CALLABLE = 3
+
+
+def hangs_in_the_victim(metrics, result):
+    """Blocks for ten minutes in a worker started with OPSNN_TEST_VICTIM=1 (to be killed)."""
+    import os
+    import time
+
+    if os.environ.get("OPSNN_TEST_VICTIM") == "1":
+        time.sleep(600)
+    return metrics["rate_hz.all"]

@@ -1,0 +1,54 @@
+"""A worker killed mid-trial: its trial goes stale, is marked failed, and a live worker reruns it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import optuna
+import pytest
+
+from opsnn_opt.cli import main
+from opsnn_opt.store import Store
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypatch):
+    space, _ = tiny_specs
+    objective = workdir / "hang.toml"
+    objective.write_text('callable = "tests.study.custom_objectives:hangs_in_the_victim"\n')
+    assert main(["study", "create", "crash", "--space", str(space), "--objective", str(objective)]) == 0
+    monkeypatch.setenv("OPSNN_HEARTBEAT_S", "1")
+    monkeypatch.setenv("OPSNN_GRACE_S", "3")
+    env = {**os.environ, "OPSNN_TEST_VICTIM": "1", "PYTHONPATH": str(REPO)}
+    victim = subprocess.Popen([sys.executable, "-m", "opsnn_opt", "worker", "crash"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = Store()
+    assert [r.state for r in store.runs("crash")] == []
+    try:
+        deadline = time.monotonic() + 90
+        # The run is done and the objective is hanging once the results path is reported.
+        while not [t for t in optuna.load_study(study_name="crash", storage=store.url).trials
+                   if "results_path" in t.user_attrs]:
+            assert time.monotonic() < deadline, "the first worker never reached its objective"
+            time.sleep(0.3)
+    finally:
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+    assert [(r.trial_number, r.state) for r in store.runs("crash")] == [(0, "RUNNING")]
+    time.sleep(4)  # longer than the grace period: the trial is now stale
+
+    assert main(["worker", "crash", "--n-trials", "1"]) == 0
+    trials = optuna.load_study(study_name="crash", storage=store.url).trials
+    assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
+    assert trials[1].params == trials[0].params
+    assert optuna.storages.RetryHeartbeatStaleTrialCallback.retried_trial_number(trials[1]) == 0
+    rows = store.runs("crash")
+    assert [(r.trial_number, r.state) for r in rows] == [(0, "FAIL"), (1, "COMPLETE")]
+    assert rows[0].fail_reason == "the worker stopped sending heartbeats (crashed or killed)"
