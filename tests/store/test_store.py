@@ -93,3 +93,9 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.dispose()
+
+
+def test_the_committed_storage_readme_is_what_first_use_writes(workdir):
+    resolve_storage_url(None)
+    committed = Path(__file__).resolve().parents[2] / "storage" / "README.md"
+    assert committed.read_text() == (workdir / "storage" / "README.md").read_text()
