@@ -19,7 +19,7 @@ def best_of(fn: Callable[[], Any], repeats: int) -> float:
     return min(times)
 
 
-def simulate_balanced_block(n_neurons: int, simtime_ms: float, seed: int = 1):  # noqa: ANN201 - neo Block
+def simulate_balanced_block(n_neurons: int, simtime_ms: float, seed: int = 1):
     """Run the ``balanced`` model on NEST and return its neo Block (spikes of all cells, V_m of 2)."""
     from opsnn_opt.backends import get_backend
     from opsnn_opt.models import get_model
