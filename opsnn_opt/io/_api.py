@@ -11,10 +11,10 @@ import neo
 from opsnn_opt.errors import ConfigError, ResultsFileError
 from opsnn_opt.io import _compact_nix, _neonix, _pickle
 from opsnn_opt.io._atomic import write_atomically
-from opsnn_opt.io._compact_nix import close_nix
 from opsnn_opt.io._detect import nix_flavour, open_nix, sniff
 from opsnn_opt.io._keys import METADATA_KEY
 from opsnn_opt.io._metadata import normalise_metadata
+from opsnn_opt.io._nixfast import close_nix
 
 __all__ = ["FORMATS", "FORMAT_VERSION", "read_block", "read_metadata", "write_block"]
 
@@ -36,7 +36,7 @@ def write_block(
     block: neo.Block,
     path: str | Path,
     *,
-    format: str = "nix",  # noqa: A002 - the public name the callers use
+    format: str = "nix",
     metadata: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a neo Block to ``path`` atomically.

@@ -9,7 +9,9 @@ so the JSON stays readable by any tool.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import decimal
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -21,23 +23,26 @@ from opsnn_opt.errors import ResultsFileError
 
 __all__ = ["decode_value", "dumps", "encode_value", "loads"]
 
-_TAGS = frozenset({"__ndarray__", "__quantity__", "__datetime__", "__date__", "__tuple__", "__dict__"})
+_TAGS = frozenset({
+    "__ndarray__", "__quantity__", "__datetime__", "__date__", "__time__", "__timedelta__", "__tuple__",
+    "__dict__", "__complex__", "__bytes__", "__decimal__",
+})
 _SUPPORTED = (
-    "None, bool, int, float, str, list, tuple, dict, numpy scalars and arrays, "
-    "quantities.Quantity, datetime.datetime, datetime.date"
+    "None, bool, int, float, complex, str, bytes, Decimal, list, tuple, dict, numpy scalars and "
+    "arrays, quantities.Quantity, datetime.datetime/date/time/timedelta"
 )
 
 
 def _encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
-    if value.dtype.kind not in "biufUSc" and value.dtype != object:
+    if value.dtype.kind not in "biufUScO":
         raise ResultsFileError(
             f"annotation {where} is an array of dtype {value.dtype}, which cannot be written; "
-            "supported dtypes are bool, int, float, complex and str"
+            "supported dtypes are bool, int, float, complex, str, bytes and object"
         )
     if value.dtype.kind == "c":
         data: Any = [[float(x.real), float(x.imag)] for x in value.ravel()]
-    elif value.dtype == object:
-        data = [encode_value(x, f"{where}[{i}]") for i, x in enumerate(value.ravel())]
+    elif value.dtype.kind in "OS":  # objects, and bytes (which JSON has no type for)
+        data = [encode_value(x, f"{where}[{i}]") for i, x in enumerate(value.ravel().tolist())]
     else:
         data = value.ravel().tolist()
     return {"__ndarray__": data, "dtype": value.dtype.str, "shape": list(value.shape)}
@@ -74,6 +79,16 @@ def encode_value(value: Any, where: str = "value") -> Any:
         return {"__datetime__": value.isoformat()}
     if isinstance(value, dt.date):
         return {"__date__": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"__time__": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"__timedelta__": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, complex):
+        return {"__complex__": [value.real, value.imag]}
+    if isinstance(value, bytes):
+        return {"__bytes__": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, decimal.Decimal):
+        return {"__decimal__": str(value)}
     if isinstance(value, tuple):
         return {"__tuple__": [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]}
     if isinstance(value, list):
@@ -94,7 +109,7 @@ def _decode_array(obj: Mapping[str, Any]) -> np.ndarray | np.generic:
     data = obj["__ndarray__"]
     if dtype.kind == "c":
         data = [complex(re, im) for re, im in data]
-    elif dtype == object:
+    elif dtype.kind in "OS":
         data = [decode_value(x) for x in data]
     flat = np.empty(len(data), dtype=dtype)
     flat[:] = data
@@ -116,6 +131,16 @@ def decode_value(obj: Any) -> Any:
         return dt.datetime.fromisoformat(obj["__datetime__"])
     if "__date__" in obj:
         return dt.date.fromisoformat(obj["__date__"])
+    if "__time__" in obj:
+        return dt.time.fromisoformat(obj["__time__"])
+    if "__timedelta__" in obj:
+        return dt.timedelta(*obj["__timedelta__"])
+    if "__complex__" in obj:
+        return complex(*obj["__complex__"])
+    if "__bytes__" in obj:
+        return base64.b64decode(obj["__bytes__"])
+    if "__decimal__" in obj:
+        return decimal.Decimal(obj["__decimal__"])
     if "__tuple__" in obj:
         return tuple(decode_value(v) for v in obj["__tuple__"])
     if "__dict__" in obj:

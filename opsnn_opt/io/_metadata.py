@@ -11,16 +11,17 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import nixio
 import numpy as np
 
 from opsnn_opt.errors import ConfigError
+from opsnn_opt.io._nixfast import SectionHandle, add_property, add_section
 
 __all__ = ["normalise_metadata", "metadata_from_json", "metadata_to_json", "write_section_tree"]
 
 _ALLOWED = "None, bool, int, float, str, a list of those, or a dict with str keys"
 #: NIX type of the sections that mirror nested metadata dicts.
 SECTION_TYPE = "opsnn.metadata"
+_INT64_MIN, _INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
 
 
 def _normalise(value: Any, where: str) -> Any:
@@ -91,8 +92,11 @@ def metadata_from_json(text: str) -> dict[str, Any]:
 
 
 def _nix_name(key: str, taken: set[str]) -> str:
-    # NIX forbids "/" and empty names; the JSON copy keeps the original key.
-    name = key.replace("/", "_") or "_"
+    # NIX forbids "/" and empty names, HDF5 also "." and ".." (and NUL); the JSON copy
+    # keeps the original key.
+    name = key.replace("/", "_").replace("\0", "_")
+    if not name.strip("."):
+        name = "_" * max(len(name), 1)
     base, n = name, 1
     while name in taken:
         name, n = f"{base}_{n}", n + 1
@@ -107,19 +111,23 @@ def _native_values(value: Any) -> list[Any] | None:
         return None
     if len({type(item) for item in items}) != 1:
         return None
+    if isinstance(items[0], int) and not all(_INT64_MIN <= item <= _INT64_MAX for item in items):
+        return None
     return items
 
 
-def write_section_tree(section: nixio.Section, metadata: Mapping[str, Any]) -> None:
+def write_section_tree(section: SectionHandle, metadata: Mapping[str, Any]) -> None:
     """Mirror ``metadata`` into ``section``: dicts become sub-sections, scalars properties.
 
-    Values NIX cannot hold natively (None, empty or mixed lists, lists of dicts) are written
-    as a str property holding their JSON, with the property definition ``"json"``.
+    Values NIX cannot hold natively (None, empty or mixed lists, lists of dicts, ints beyond
+    int64) are written as a str property holding their JSON, with the definition ``"json"``.
+    Keys are made valid NIX names ("/" becomes "_"); the JSON copy keeps the originals.
 
     Parameters
     ----------
     section
-        The NIX section to fill (created by the caller).
+        The section to fill, from :func:`opsnn_opt.io._nixfast.open_section` or
+        :func:`~opsnn_opt.io._nixfast.add_section`.
     metadata
         Normalised metadata (see :func:`normalise_metadata`).
     """
@@ -127,13 +135,11 @@ def write_section_tree(section: nixio.Section, metadata: Mapping[str, Any]) -> N
     taken_secs: set[str] = set()
     for key, value in metadata.items():
         if isinstance(value, dict):
-            sub = section.create_section(_nix_name(key, taken_secs), SECTION_TYPE)
-            write_section_tree(sub, value)
+            write_section_tree(add_section(section, _nix_name(key, taken_secs), SECTION_TYPE), value)
             continue
         native = _native_values(value)
         name = _nix_name(key, taken_props)
         if native is not None:
-            section.create_property(name, native)
+            add_property(section, name, native)
         else:
-            prop = section.create_property(name, [json.dumps(value, allow_nan=True)])
-            prop.definition = "json"
+            add_property(section, name, [json.dumps(value, allow_nan=True)], definition="json")

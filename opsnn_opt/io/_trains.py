@@ -31,7 +31,6 @@ INT_BASE_COLUMNS = ("count", "order")
 FLOAT_BASE_COLUMNS = ("t_start_ms", "t_stop_ms")
 #: Per-train attributes other than annotations that are kept in the JSON records.
 _TRAIN_ATTRS = ("name", "description", "file_origin")
-_INT64 = np.iinfo(np.int64)
 _MS_FACTORS: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
 _MISSING = object()
 
@@ -107,7 +106,8 @@ def _int_column(column: list[Any]) -> np.ndarray | None:
 
 def _float_column(column: list[Any]) -> np.ndarray | None:
     types = set(map(type, column))
-    if not all(issubclass(t, (float, np.floating)) for t in types):
+    # float64 is exact for these; np.longdouble would be silently rounded, so it is not a column.
+    if not all(issubclass(t, float) or t in (np.float32, np.float16) for t in types):
         return None
     return np.array(column, dtype=np.float64)
 

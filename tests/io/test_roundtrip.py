@@ -20,7 +20,7 @@ COMPARE = {
     "pickle": {},
     "neo-nix": {"check_rec_datetime": False, "none_is_empty": True, "loose_types": True},
 }
-EXAMPLES = {"nix": 400, "pickle": 100, "neo-nix": 80}
+EXAMPLES = {"nix": 40, "pickle": 25, "neo-nix": 12}
 
 
 def _round_trip(block: neo.Block, path, fmt: str) -> neo.Block:
