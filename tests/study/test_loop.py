@@ -112,3 +112,23 @@ def test_load_if_exists_reuses_only_an_identical_study(workdir, tiny_specs, caps
     code, _, err = run_cli(capsys, "study", "create", "again", "--space", str(other), "--objective",
                            str(objective), "--load-if-exists")
     assert code == 2 and "exists with a different search space" in err
+
+
+def test_a_worker_imports_the_simulator_once_and_resets_it_per_trial(workdir, tiny_specs, monkeypatch):
+    from opsnn_opt.backends import _nest
+    from opsnn_opt.study import Worker, create_study, load_objective, load_space
+
+    imports = []
+    real_import = _nest._import_pynn_nest
+    monkeypatch.setattr(_nest, "_import_pynn_nest", lambda: imports.append(1) or real_import())
+    backend = _nest.NestBackend()
+    setups = []
+    real_setup = backend.setup
+    monkeypatch.setattr(backend, "setup", lambda **kw: setups.append(kw) or real_setup(**kw))
+
+    space, objective = tiny_specs
+    space = load_space(space)
+    opened = create_study("reuse", space, load_objective(objective, space.populations), sampler="random")
+    Worker(opened, backend=backend).run(3)
+    assert len(imports) == 1 and len(setups) == 3
+    assert [t.state.name for t in opened.study.trials] == ["COMPLETE"] * 3

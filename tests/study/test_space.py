@@ -60,7 +60,7 @@ def test_grid_values(tmp_path):
         ("n_neurons = 60", "n_neurons = 60\ng_exc_nS = 2.0", r"'g_exc_nS' is both fixed and free"),
         ("n_neurons = 60", "n_neurons = 2", r"space.toml \[fixed\]: n_neurons must be an int in \[5, 200000\]"),
         ("simtime_ms = 200.0", "simtime_ms = -5.0", r"space.toml: simtime_ms must be a number in \[1, 1e\+07\]"),
-        ('backend = "nest"', 'backend = "brian"', r"space.toml: 'backend' must be one of: nest; got 'brian'"),
+        ('backend = "nest"', 'backend = "brian"', r"space.toml: 'backend' must be one of: nest(, spinnaker)?; got 'brian'"),
         ("simtime_ms = 200.0", "simtime = 200.0", r"space.toml: unknown field 'simtime'; valid fields are: model, "),
         ('scale = "log"', 'scale = "log10"', r"'scale' must be one of: linear, log; got 'log10'"),
         ('scale = "log"', 'scale = "log"\nstep = 0.5', r"'step' cannot be combined with scale = \"log\""),
