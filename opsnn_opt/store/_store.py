@@ -161,17 +161,6 @@ class Store:
                                    .order_by(TrialRun.trial_number))
             return list(rows)
 
-    def run_fields(self, result: Any) -> Mapping[str, Any]:
-        """Columns of :class:`TrialRun` from a :class:`~opsnn_opt.pipeline.RunResult`."""
-        d = result.as_dict()
-        t, v = d["timings"], d["versions"]
-        return {"model": d["model"], "backend": d["backend"], "params": d["params"], "seed": d["seed"],
-                "simtime_ms": d["simtime_ms"], "metrics": d["metrics"], "peak_rss_mb": d["peak_rss_mb"],
-                "results_path": d["results_path"], "build_s": t.get("build_s"), "sim_s": t.get("sim_s"),
-                "write_s": t.get("write_s"), "analysis_s": t.get("analysis_s"), "total_s": t.get("total_s"),
-                "opsnn_version": v.get("opsnn_opt"), "pynn_version": v.get("pynn"),
-                "nest_version": v.get("nest"), "numpy_version": v.get("numpy")}
-
     def dispose(self) -> None:
         self.engine.dispose()
         if self._optuna is not None:

@@ -52,6 +52,17 @@ class TrialRun(Base):
     numpy_version: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
+    @staticmethod
+    def fields_from_result(result: dict[str, Any]) -> dict[str, Any]:
+        """Columns from a run's JSON contract (:meth:`opsnn_opt.pipeline.RunResult.as_dict`)."""
+        t, v = result["timings"], result["versions"]
+        return {"model": result["model"], "backend": result["backend"], "params": result["params"],
+                "seed": result["seed"], "simtime_ms": result["simtime_ms"], "metrics": result["metrics"],
+                "peak_rss_mb": result["peak_rss_mb"], "results_path": result["results_path"],
+                **{key: t.get(key) for key in ("build_s", "sim_s", "write_s", "analysis_s", "total_s")},
+                "opsnn_version": v.get("opsnn_opt"), "pynn_version": v.get("pynn"),
+                "nest_version": v.get("nest"), "numpy_version": v.get("numpy")}
+
 
 class BenchRun(Base):
     """One ``opsnn bench`` result, so that figures build up and can be plotted over time."""

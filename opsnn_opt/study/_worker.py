@@ -15,6 +15,7 @@ from typing import Any
 from opsnn_opt.analysis import SpikeData, compute_metrics
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
+from opsnn_opt.store import TrialRun
 from opsnn_opt.study._objective import MissingMetric, PruneRule
 from opsnn_opt.study._study import OpenStudy
 
@@ -67,8 +68,9 @@ class Worker:
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
             out_dir = o.store.artifacts / o.name / f"trial-{trial.number:05d}"
             result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
-            record.update(o.store.run_fields(result))
-            for key, value in {**result.as_dict()["metrics"], **result.timings}.items():
+            result_json = result.as_dict()
+            record.update(TrialRun.fields_from_result(result_json))
+            for key, value in {**result_json["metrics"], **result.timings}.items():
                 trial.set_user_attr(key, value)
             trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
             trial.set_user_attr("results_path", result.results_path)
