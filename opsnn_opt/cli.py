@@ -47,7 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_json(d)
         return 0
     print(f"{spec.model} on {spec.backend}, {spec.simtime_ms:g} ms, seed {spec.seed}")
-    print("params:  " + ", ".join(f"{k}={v:g}" for k, v in spec.params.items()))
+    print("params:  " + ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}"
+                                  for k, v in spec.params.items()))
     print("metrics:")
     for name, value in d["metrics"].items():
         print(f"  {name:24s} {'nan' if value is None else f'{value:.4g}'}")
@@ -62,14 +63,20 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     if args.json:
         _print_json({name: {"summary": cls.summary, "populations": list(cls.populations),
-                            "params": {p.name: {"unit": p.unit, "default": p.default, "low": p.low, "high": p.high,
-                                                "kind": p.kind, "doc": p.doc} for p in cls.params.values()}}
+                            "params": {p.name: {"unit": p.unit, "default": p.default, "kind": p.kind, "doc": p.doc,
+                                                **({"low": p.low, "high": p.high} if hasattr(p, "low") else
+                                                   {"choices": list(getattr(p, "choices", ()))})}
+                                       for p in cls.params.values()}}
                      for name, cls in MODELS.items()})
         return 0
     for name, cls in MODELS.items():
         print(f"{name}: {cls.summary}")
         print(f"  populations: {', '.join(cls.populations)}")
         for p in cls.params.values():
+            if p.kind in ("choice", "text"):
+                default = p.default or "''"
+                print(f"  {p.name:16s} {'-':4s} default {default:<8s} {p.kind:5s} {p.range_text:21s} {p.doc}")
+                continue
             bounds = f"[{p.low:g}, {p.high:g}]" if p.kind == "float" else f"[{int(p.low)}, {int(p.high)}]"
             print(f"  {p.name:16s} {p.unit or '-':4s} default {p.default:<8g} {p.kind:5s} in {bounds:18s} {p.doc}")
     return 0
@@ -110,8 +117,10 @@ def _print_best(opened: Any) -> None:
         print("no completed (feasible) trial yet")
     for b in best:
         values = ", ".join(f"{v:.4g}" for v in b["values"])
-        print(f"best trial {b['trial']}: value {values}")
-        print("  params:  " + ", ".join(f"{k}={v:.4g}" for k, v in b["params"].items()))
+        label = "best trial" if len(b["values"]) == 1 else "Pareto-optimal trial"
+        print(f"{label} {b['trial']}: value {values}")
+        print("  params:  " + ", ".join(f"{k}={v:.4g}" if not isinstance(v, str) else f"{k}={v}"
+                                        for k, v in b["params"].items()))
         print("  metrics: " + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}"
                                         for k, v in b["metrics"].items()))
         print(f"  results: {b['results_path']}")
@@ -233,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.bench._cli import add_commands as add_bench_commands
 
     add_bench_commands(sub, storage)
+    from opsnn_opt.plots._cli import add_commands as add_plot_commands
+    add_plot_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")

@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["Param", "ParamTable", "describe_range"]
+__all__ = ["Choice", "Param", "ParamTable", "Text", "describe_range"]
 
 Kind = Literal["int", "float"]
+#: A resolved parameter value: a number, or a string for :class:`Choice` and :class:`Text`.
+Value = int | float | str
 
 
 def describe_range(low: float, high: float, kind: str = "float") -> str:
@@ -85,15 +87,86 @@ class Param:
         return number
 
 
-class ParamTable(Mapping[str, Param]):
-    """An ordered, read-only table of :class:`Param` keyed by name."""
+@dataclass(frozen=True)
+class Choice:
+    """A parameter whose value is one of a few listed strings (a kind of stimulus, an on/off flag).
 
-    def __init__(self, *params: Param) -> None:
+    Parameters
+    ----------
+    name
+        Stable name.
+    default
+        Value used when none is given; one of ``choices``.
+    choices
+        The allowed values.
+    doc
+        One-line meaning.
+    noun, plural
+        How error messages call a value: ``unknown stimulus 'x'; valid stimuli are: ...``.
+
+    Notes
+    -----
+    A bool (a TOML ``true``) is accepted for the choices ``("false", "true")``.
+    """
+
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    doc: str
+    noun: str = "value"
+    plural: str = "values"
+    unit: ClassVar[str] = ""
+    kind: ClassVar[str] = "choice"
+
+    def __post_init__(self) -> None:
+        if self.default not in self.choices:
+            raise ValueError(f"{self.name}: default {self.default!r} not in {self.choices}")
+
+    @property
+    def range_text(self) -> str:
+        return "one of: " + ", ".join(self.choices)
+
+    def coerce(self, value: Any, where: str) -> str:
+        """Return ``value`` as one of the choices, or raise :class:`ConfigError`."""
+        if isinstance(value, bool):
+            value = str(value).lower()
+        if isinstance(value, str) and value in self.choices:
+            return value
+        which = "" if self.noun == self.name else f" for {self.name}"
+        raise ConfigError(f"{where}: unknown {self.noun} {value!r}{which}; valid {self.plural} are: "
+                          f"{', '.join(self.choices)}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A free-text parameter, such as a path to a dataset; ``""`` usually means "not given"."""
+
+    name: str
+    default: str
+    doc: str
+    unit: ClassVar[str] = ""
+    kind: ClassVar[str] = "text"
+    range_text: ClassVar[str] = "any text"
+
+    def coerce(self, value: Any, where: str) -> str:
+        """Return ``value`` if it is a string, else raise :class:`ConfigError`."""
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: {self.name} must be text; got {value!r}")
+        return value
+
+
+AnyParam = Param | Choice | Text
+
+
+class ParamTable(Mapping[str, AnyParam]):
+    """An ordered, read-only table of :class:`Param`, :class:`Choice` and :class:`Text`, keyed by name."""
+
+    def __init__(self, *params: AnyParam) -> None:
         self._params = {p.name: p for p in params}
         if len(self._params) != len(params):
             raise ValueError("duplicate parameter names")
 
-    def __getitem__(self, name: str) -> Param:
+    def __getitem__(self, name: str) -> AnyParam:
         return self._params[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -102,7 +175,7 @@ class ParamTable(Mapping[str, Param]):
     def __len__(self) -> int:
         return len(self._params)
 
-    def get_param(self, name: str, where: str, model: str) -> Param:
+    def get_param(self, name: str, where: str, model: str) -> AnyParam:
         """Look a parameter up, with an error that lists the valid names."""
         try:
             return self._params[name]
@@ -112,10 +185,10 @@ class ParamTable(Mapping[str, Param]):
                 f"{where}: unknown parameter {name!r} for model {model!r}; valid parameters are: {valid}"
             ) from None
 
-    def defaults(self) -> dict[str, int | float]:
+    def defaults(self) -> dict[str, Value]:
         return {p.name: p.default for p in self._params.values()}
 
-    def resolve(self, values: Mapping[str, Any], where: str, model: str) -> dict[str, int | float]:
+    def resolve(self, values: Mapping[str, Any], where: str, model: str) -> dict[str, Value]:
         """Validate ``values`` and fill in defaults: every parameter actually used."""
         resolved = self.defaults()
         for name, value in values.items():

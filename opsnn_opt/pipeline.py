@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from opsnn_opt import __version__
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import SpikeData, compute_metrics, metric_names
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
 from opsnn_opt.models import Network, get_model
@@ -66,8 +66,7 @@ class RunSpec:
         params = m.resolve(values or {}, where)
         run = {k: v for k, v in settings.items() if v is not None}
         resolved = RUN_SETTINGS.resolve(run, settings_where or where, "run settings")
-        m.check_timestep(params, resolved["timestep_ms"], where)
-        get_backend(backend)
+        get_backend(backend).check_model(m, params, resolved["timestep_ms"], where)
         if results_format not in RESULT_SUFFIX:
             raise ConfigError(f"{where}: unknown results format {results_format!r}; valid formats are: "
                               f"{', '.join(RESULT_SUFFIX)}")
@@ -88,9 +87,18 @@ class RunResult:
     peak_rss_mb: float
     results_path: str
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: Why every metric is nan (the backend recorded no data, e.g. a virtual SpiNNaker board).
+    metrics_unavailable: str | None = None
+    #: Machine resources the backend reports (SpiNNaker: chips, cores, mapping time).
+    resources: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``nan`` metrics (e.g. a CV with too few spikes) become ``None``."""
+        """JSON-ready: ``nan`` metrics (e.g. a CV with too few spikes) become ``None``.
+
+        ``metrics_unavailable`` and ``resources`` appear only when the backend sets them.
+        """
+        extra = {k: v for k, v in (("metrics_unavailable", self.metrics_unavailable),
+                                   ("resources", dict(self.resources))) if v}
         return {
             "model": self.spec.model,
             "backend": self.spec.backend,
@@ -102,6 +110,7 @@ class RunResult:
             "peak_rss_mb": self.peak_rss_mb,
             "results_path": self.results_path,
             "versions": dict(self.versions),
+            **extra,
         }
 
 
@@ -120,7 +129,8 @@ def versions(backend: Backend) -> dict[str, str]:
 def record_network(network: Network, record_v_cells: int) -> None:
     for pop in network.populations.values():
         pop.record("spikes")
-        if record_v_cells and "v" in pop.celltype.recordable:
+        # sPyNNaker's cell types do not list their recordables; all of its neurons record v.
+        if record_v_cells and "v" in getattr(pop.celltype, "recordable", ("v",)):
             pop[: min(record_v_cells, pop.size)].record("v")
 
 
@@ -145,6 +155,7 @@ def collect_block(network: Network, spec: RunSpec):
     block.segments.append(segment)
     if network.positions_mm:
         block.annotations["positions_mm"] = dict(network.positions_mm)
+    block.annotations.update(network.annotations)
     return block
 
 
@@ -181,6 +192,7 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
     model = get_model(spec.model)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    backend.use_folder(Path(out_dir).resolve())
     try:
         with _simulator_errors(spec):
             sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed)
@@ -196,7 +208,7 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
                 backend.run(step)
             sim_s += time.perf_counter() - t1
             t_ms += step
-            if on_chunk is not None:
+            if on_chunk is not None and backend.data_unavailable is None:
                 on_chunk(t_ms, lambda t=t_ms: _partial_spikes(network, t))
         timings["sim_s"] = sim_s
 
@@ -212,11 +224,17 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
     path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
     metadata = {"model": spec.model, "backend": spec.backend, "params": dict(spec.params), "seed": spec.seed,
                 "simtime_ms": spec.simtime_ms, "timestep_ms": spec.timestep_ms, "provenance": run_versions}
+    unavailable, resources = backend.data_unavailable, backend.resources()
+    metadata.update({k: v for k, v in (("metrics_unavailable", unavailable), ("resources", resources)) if v})
     write_block(block, path, format=spec.results_format, metadata=metadata)
     timings["write_s"] = time.perf_counter() - t1
 
     t1 = time.perf_counter()
-    metrics = compute_metrics(SpikeData.from_segment(block.segments[0]))
+    if unavailable is None:
+        metrics = compute_metrics(SpikeData.from_block(block))
+    else:  # never report the zeros of an empty recording as measurements
+        metrics = {name: math.nan for name in metric_names(model.populations)}
     timings["analysis_s"] = time.perf_counter() - t1
     timings["total_s"] = time.perf_counter() - t0
-    return RunResult(spec, metrics, timings, _peak_rss_mb(), str(path), run_versions)
+    return RunResult(spec, metrics, timings, _peak_rss_mb(), str(path), run_versions,
+                     metrics_unavailable=unavailable, resources=resources)

@@ -1,31 +1,90 @@
-"""Analysis metrics: pure functions over flat spike arrays, and the registry of their names."""
+"""Analysis metrics: pure functions over flat spike arrays, and the registry of their names.
 
-from opsnn_opt.analysis._irregularity import cv_isi
-from opsnn_opt.analysis._rates import mean_rate_hz, silent_fraction, spike_counts
+Where things live: ``_spikes`` (the :class:`SpikeData` arrays) and ``_neo`` (conversion from
+neo, once, at the boundary); one module per family of metrics: ``_rates``,
+``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked`` (latency and
+spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names them.
+"""
+
+from opsnn_opt.analysis._evoked import (
+    LatencyFit,
+    SpreadFit,
+    activity_spread,
+    first_spike_latency_ms,
+    latency_fit,
+)
+from opsnn_opt.analysis._irregularity import IsiStats, cv2_isi, cv_isi, isi_stats, lv_isi
+from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
+from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
+from opsnn_opt.analysis._rates import (
+    mean_rate_hz,
+    neuron_rates_hz,
+    rate_percentile_hz,
+    silent_fraction,
+    spike_counts,
+)
 from opsnn_opt.analysis._registry import (
     ALIASES,
     METRICS,
     Metric,
+    MetricInput,
     check_metric_name,
     compute_metrics,
+    default_metric_names,
     metric_names,
 )
 from opsnn_opt.analysis._spikes import SpikeData
-from opsnn_opt.analysis._synchrony import binned_counts, golomb_chi, population_fano
+from opsnn_opt.analysis._state import STATE_CODES, NetworkState, StateThresholds, classify_state
+from opsnn_opt.analysis._synchrony import (
+    binned_counts,
+    golomb_chi,
+    golomb_chi_vm,
+    pair_correlations,
+    population_fano,
+    spike_count_correlation,
+)
 
 __all__ = [
     "ALIASES",
     "METRICS",
+    "STATE_CODES",
+    "IsiStats",
+    "LatencyFit",
     "Metric",
+    "MetricInput",
+    "NetworkState",
+    "OscillationPeak",
+    "PhaseWaves",
+    "RateMaps",
     "SpikeData",
+    "SpreadFit",
+    "StateThresholds",
+    "activity_spread",
     "binned_counts",
     "check_metric_name",
+    "classify_state",
     "compute_metrics",
+    "cv2_isi",
     "cv_isi",
+    "default_metric_names",
+    "first_spike_latency_ms",
     "golomb_chi",
+    "golomb_chi_vm",
+    "isi_stats",
+    "latency_fit",
+    "lv_isi",
     "mean_rate_hz",
     "metric_names",
+    "neuron_rates_hz",
+    "oscillation_peak",
+    "pair_correlations",
+    "phase_waves",
     "population_fano",
+    "population_rate_hz",
+    "rate_maps",
+    "rate_percentile_hz",
+    "rate_spectrum",
     "silent_fraction",
+    "spike_count_correlation",
     "spike_counts",
 ]

@@ -1,70 +1,248 @@
 """The metric registry: stable names that objective files refer to.
 
-A metric name is ``BASE.POPULATION``, e.g. ``rate_hz.exc``; POPULATION is one of the model's
-populations or ``all``. ``synchrony`` is an alias of ``synchrony_chi``, the default synchrony
-measure, and is reported under both names.
+Two kinds of names:
+
+* population metrics ``BASE.POPULATION``, e.g. ``rate_hz.exc``; POPULATION is one of the
+  model's populations or ``all``. ``synchrony`` is an alias of ``synchrony_chi``, the default
+  synchrony measure, and is reported under both names;
+* network metrics without a suffix, e.g. ``osc_peak_hz``, ``state`` or the spatial
+  ``wave_speed_mm_per_ms``, computed from every neuron.
+
+Every value is a float (nan when undefined: see each function's documented edge cases). Metrics
+that need neuron positions or recorded V_m give nan without them, and the default set of
+:func:`compute_metrics` leaves them out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from opsnn_opt.analysis._irregularity import cv_isi
-from opsnn_opt.analysis._rates import mean_rate_hz, silent_fraction
+import numpy as np
+
+from opsnn_opt.analysis import _evoked, _irregularity, _oscillation, _phase_waves, _rates, _state, _synchrony
 from opsnn_opt.analysis._spikes import SpikeData
-from opsnn_opt.analysis._synchrony import golomb_chi, population_fano
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["ALIASES", "METRICS", "Metric", "check_metric_name", "compute_metrics", "metric_names"]
+__all__ = ["ALIASES", "METRICS", "Metric", "MetricInput", "check_metric_name", "compute_metrics",
+           "default_metric_names", "metric_names"]
 
+#: Bin width (ms) of the count-based synchrony measures (χ, population Fano factor, correlation).
 SYNCHRONY_BIN_MS = 5.0
+#: Pairs sampled (seeded, so runs are comparable) for the mean pairwise correlation.
+CORR_PAIRS, CORR_SEED = 200, 0
+#: Frame length (ms) of the rate maps for ongoing waves, and time bin of the spread fit.
+WAVE_BIN_MS, SPREAD_BIN_MS = 4.0, 1.0
+
+
+class MetricInput:
+    """The spikes a metric reads, with intermediate results shared between metrics of one call."""
+
+    def __init__(self, data: SpikeData) -> None:
+        self.data = data
+        self._cache: dict[str, Any] = {}
+
+    def cached(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def isi(self) -> _irregularity.IsiStats:
+        d = self.data
+        return self.cached("isi", lambda: _irregularity.isi_stats(d.times_ms, d.senders, d.n_neurons))
+
+    @property
+    def rates_hz(self) -> np.ndarray:
+        d = self.data
+        return self.cached("rates", lambda: _rates.neuron_rates_hz(d.senders, d.n_neurons, d.duration_ms))
+
+    def chi(self, bin_ms: float = SYNCHRONY_BIN_MS) -> float:
+        d = self.data
+        return self.cached(f"chi{bin_ms}", lambda: _synchrony.golomb_chi(d.times_ms, d.senders, d.n_neurons,
+                                                                         d.t_start_ms, d.t_stop_ms, bin_ms))
+
+    @property
+    def oscillation(self) -> _oscillation.OscillationPeak:
+        d = self.data
+        return self.cached("osc", lambda: _oscillation.oscillation_peak(d.times_ms, d.n_neurons, d.t_start_ms,
+                                                                        d.t_stop_ms))
+
+    @property
+    def waves(self) -> _phase_waves.PhaseWaves:
+        d = self.data
+
+        def make() -> _phase_waves.PhaseWaves:
+            maps = _phase_waves.rate_maps(d.times_ms, d.senders, d.positions_mm, d.t_start_ms, d.t_stop_ms,
+                                          bin_ms=WAVE_BIN_MS)
+            return _phase_waves.phase_waves(maps, d.center_mm)
+        return self.cached("waves", make)
+
+    @property
+    def latency(self) -> _evoked.LatencyFit:
+        d = self.data
+
+        def make() -> _evoked.LatencyFit:
+            lat = _evoked.first_spike_latency_ms(d.times_ms, d.senders, d.n_neurons, d.onset_ms)
+            return _evoked.latency_fit(np.linalg.norm(d.positions_mm - d.center_mm, axis=1), lat)
+        return self.cached("latency", make)
+
+    @property
+    def spread(self) -> _evoked.SpreadFit:
+        d = self.data
+        return self.cached("spread", lambda: _evoked.activity_spread(d.times_ms, d.senders, d.positions_mm,
+                                                                     d.center_mm, d.onset_ms, t_start_ms=d.t_start_ms,
+                                                                     bin_ms=SPREAD_BIN_MS))
 
 
 @dataclass(frozen=True)
 class Metric:
-    """A registered metric: a function of one population's spikes."""
+    """A registered metric.
+
+    Attributes
+    ----------
+    base
+        The name (``rate_hz``), without population suffix.
+    unit
+        Unit of the value ("" when dimensionless).
+    doc
+        Definition, parameters and reference; the function named there documents edge cases.
+    fn
+        Computes the value from a :class:`MetricInput`.
+    per_population
+        True: named ``base.POPULATION`` and computed per population; False: a network metric.
+    requires
+        ``"positions"`` or ``"v"`` when the metric needs neuron positions or recorded V_m.
+    """
 
     base: str
     unit: str
     doc: str
-    fn: Callable[[SpikeData], float]
+    fn: Callable[[MetricInput], float]
+    per_population: bool = True
+    requires: str = ""
 
 
-def _rate(d: SpikeData) -> float:
-    return mean_rate_hz(d.times_ms.size, d.n_neurons, d.duration_ms)
+def _d(m: MetricInput) -> SpikeData:
+    return m.data
 
 
-def _chi(d: SpikeData) -> float:
-    return golomb_chi(d.times_ms, d.senders, d.n_neurons, d.t_start_ms, d.t_stop_ms, SYNCHRONY_BIN_MS)
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else float("nan")
 
 
+def _percentile(q: float) -> Callable[[MetricInput], float]:
+    return lambda m: float(np.percentile(m.rates_hz, q)) if m.rates_hz.size and _d(m).duration_ms > 0 else float("nan")
+
+
+def _state_code(m: MetricInput) -> float:
+    d, th = m.data, _state.StateThresholds()
+    state = _state.state_from_measures(_rates.mean_rate_hz(d.times_ms.size, d.n_neurons, d.duration_ms),
+                                       _mean(m.isi.cv), _state.max_chi([m.chi(b) for b in th.chi_bins_ms]))
+    return float(state.code)
+
+
+_SYNC = f"in {SYNCHRONY_BIN_MS:g} ms bins"
 METRICS: dict[str, Metric] = {m.base: m for m in (
-    Metric("rate_hz", "Hz", "mean firing rate over the population's neurons", _rate),
-    Metric("silent_fraction", "", "fraction of neurons with no spike",
-           lambda d: silent_fraction(d.senders, d.n_neurons)),
-    Metric("cv_isi", "", "mean CV of inter-spike intervals over neurons with >= 3 spikes",
-           lambda d: cv_isi(d.times_ms, d.senders, d.n_neurons)),
-    Metric("synchrony_chi", "", f"Golomb's chi from spike counts in {SYNCHRONY_BIN_MS:g} ms bins", _chi),
-    Metric("fano_pop", "", f"Fano factor of the population count in {SYNCHRONY_BIN_MS:g} ms bins",
-           lambda d: population_fano(d.times_ms, d.t_start_ms, d.t_stop_ms, SYNCHRONY_BIN_MS)),
+    # Rates (opsnn_opt.analysis._rates)
+    Metric("rate_hz", "Hz", "mean firing rate over the population's neurons (mean_rate_hz)",
+           lambda m: _rates.mean_rate_hz(_d(m).times_ms.size, _d(m).n_neurons, _d(m).duration_ms)),
+    Metric("silent_fraction", "", "fraction of neurons with no spike (silent_fraction)",
+           lambda m: _rates.silent_fraction(_d(m).senders, _d(m).n_neurons)),
+    Metric("rate_max_hz", "Hz", "largest firing rate of a neuron (rate_percentile_hz, q=100)", _percentile(100)),
+    Metric("rate_p10_hz", "Hz", "10th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(10)),
+    Metric("rate_p50_hz", "Hz", "median firing rate of the neurons (rate_percentile_hz)", _percentile(50)),
+    Metric("rate_p90_hz", "Hz", "90th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(90)),
+    # Irregularity (._irregularity): means over neurons with >= 3 spikes
+    Metric("cv_isi", "", "mean CV of inter-spike intervals over neurons with >= 3 spikes (cv_isi)",
+           lambda m: _mean(m.isi.cv)),
+    Metric("cv2_isi", "", "mean CV2 of the ISIs, Holt et al. 1996 (cv2_isi)", lambda m: _mean(m.isi.cv2)),
+    Metric("lv_isi", "", "mean local variation LV of the ISIs, Shinomoto et al. 2003 (lv_isi)",
+           lambda m: _mean(m.isi.lv)),
+    # Synchrony (._synchrony)
+    Metric("synchrony_chi", "", f"Golomb's chi from spike counts {_SYNC}, Golomb 2007 (golomb_chi)", lambda m: m.chi()),
+    Metric("fano_pop", "", f"Fano factor of the population count {_SYNC} (population_fano)",
+           lambda m: _synchrony.population_fano(_d(m).times_ms, _d(m).t_start_ms, _d(m).t_stop_ms, SYNCHRONY_BIN_MS)),
+    Metric("corr_mean", "", f"mean Pearson correlation of spike counts {_SYNC} over {CORR_PAIRS} pairs drawn "
+           f"with seed {CORR_SEED} (spike_count_correlation)",
+           lambda m: _synchrony.spike_count_correlation(_d(m).times_ms, _d(m).senders, _d(m).n_neurons,
+                                                        _d(m).t_start_ms, _d(m).t_stop_ms, SYNCHRONY_BIN_MS,
+                                                        CORR_PAIRS, CORR_SEED)),
+    Metric("synchrony_chi_vm", "", "Golomb's chi from the recorded membrane potentials (golomb_chi_vm)",
+           lambda m: _synchrony.golomb_chi_vm(_d(m).v_mv) if _d(m).has_v else float("nan"), requires="v"),
+    # Oscillation and state (._oscillation, ._state): every neuron
+    Metric("osc_peak_hz", "Hz", "peak frequency of the population-rate spectrum, Welch, 1 ms bins, >= 5 Hz "
+           "(oscillation_peak)", lambda m: m.oscillation.peak_hz, per_population=False),
+    Metric("osc_rel_power", "", "fraction of the rate spectrum's power in the peak band (oscillation_peak)",
+           lambda m: m.oscillation.rel_power, per_population=False),
+    Metric("state", "", "network state code over the whole run: 0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway; "
+           "Brunel 2000 (classify_state, default StateThresholds)", _state_code, per_population=False),
+    # Evoked waves (._evoked): from stimulus_center_mm and stimulus_onset_ms
+    Metric("wave_speed_mm_per_ms", "mm/ms", "1 / Theil-Sen slope of first-spike latency against distance "
+           "from the stimulus (latency_fit)", lambda m: m.latency.speed_mm_per_ms, False, "positions"),
+    Metric("wave_fit_r2", "", "R^2 of that latency-distance line (latency_fit)", lambda m: m.latency.r2,
+           False, "positions"),
+    Metric("spread_speed_mm_per_ms", "mm/ms", "growth rate of the RMS distance of spikes from the stimulus "
+           "(activity_spread)", lambda m: m.spread.speed_mm_per_ms, False, "positions"),
+    Metric("spread_diffusion_mm2_per_ms", "mm^2/ms", "diffusion coefficient: growth of the squared RMS distance "
+           "/ 4 (activity_spread)", lambda m: m.spread.diffusion_mm2_per_ms, False, "positions"),
+    # Ongoing waves (._phase_waves): Hilbert phase of rate maps in 2 ms frames
+    Metric("pgd_mean", "", "mean phase-gradient directionality, Rubino et al. 2006 (phase_waves)",
+           lambda m: m.waves.pgd_mean, False, "positions"),
+    Metric("wave_fraction", "", "fraction of frames with PGD >= 0.5 (phase_waves)",
+           lambda m: m.waves.wave_fraction, False, "positions"),
+    Metric("phase_speed_mm_per_ms", "mm/ms", "wave speed: instantaneous frequency / |phase gradient| "
+           "(phase_waves)", lambda m: m.waves.speed_mm_per_ms, False, "positions"),
+    Metric("wave_direction_deg", "deg", "dominant direction of travel of plane waves, 0 = +x (phase_waves)",
+           lambda m: m.waves.direction_deg, False, "positions"),
+    Metric("radial_index", "", "mean cosine between the direction of travel and the outward direction from "
+           "the stimulus: +1 expanding radial wave (phase_waves)", lambda m: m.waves.radial_index, False,
+           "positions"),
 )}
 ALIASES: dict[str, str] = {"synchrony": "synchrony_chi"}
 
 
+def _population_bases() -> list[str]:
+    return [b for b in [*METRICS, *ALIASES] if METRICS[ALIASES.get(b, b)].per_population]
+
+
+def _network_bases() -> list[str]:
+    return [b for b, m in METRICS.items() if not m.per_population]
+
+
 def metric_names(populations: Sequence[str]) -> list[str]:
-    """Every valid metric name for a model with these populations."""
+    """Every valid metric name for a model with these populations (aliases included)."""
     pops = [*populations, "all"]
-    return [f"{base}.{pop}" for base in [*METRICS, *ALIASES] for pop in pops]
+    return [f"{base}.{pop}" for base in _population_bases() for pop in pops] + _network_bases()
+
+
+def default_metric_names(data: SpikeData) -> list[str]:
+    """What :func:`compute_metrics` computes by default: every name whose inputs ``data`` has.
+
+    Spatial metrics need positions; ``synchrony_chi_vm`` needs recorded V_m.
+    """
+    have = {"": True, "positions": data.has_positions, "v": data.has_v}
+    return [name for name in metric_names(list(data.populations))
+            if have[METRICS[ALIASES.get(name.partition(".")[0], name.partition(".")[0])].requires]]
 
 
 def check_metric_name(name: str, populations: Sequence[str] | None, where: str) -> str:
-    """Raise :class:`ConfigError` unless ``name`` is a valid metric; return it."""
-    base, _, pop = name.partition(".")
+    """Raise :class:`ConfigError` unless ``name`` is a valid metric; return it.
+
+    ``populations`` None accepts any population suffix.
+    """
+    base, dot, pop = name.partition(".")
     if base not in METRICS and base not in ALIASES:
-        valid = ", ".join([*METRICS, *ALIASES])
-        raise ConfigError(f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with "
-                          f"BASE one of: {valid}")
+        raise ConfigError(f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with BASE one of: "
+                          f"{', '.join(_population_bases())}; or one of the network metrics: "
+                          f"{', '.join(_network_bases())}")
+    if not METRICS[ALIASES.get(base, base)].per_population:
+        if dot:
+            raise ConfigError(f"{where}: metric {base!r} is computed from the whole network and takes no "
+                              f"population suffix; got {name!r}")
+        return name
     if not pop or (populations is not None and pop not in (*populations, "all")):
         pops = ", ".join([*(populations or ()), "all"]) if populations is not None else "a population or all"
         raise ConfigError(f"{where}: metric {name!r} needs a population suffix, one of: {pops}")
@@ -72,15 +250,23 @@ def check_metric_name(name: str, populations: Sequence[str] | None, where: str) 
 
 
 def compute_metrics(data: SpikeData, names: Iterable[str] | None = None) -> dict[str, float]:
-    """Compute metrics by name; by default every metric for every population and ``all``."""
-    if names is None:
-        names = metric_names(list(data.populations))
-    selected: dict[str, SpikeData] = {}
+    """Compute metrics by name (default: :func:`default_metric_names`); every value is a float.
+
+    Raises
+    ------
+    ConfigError
+        If a name is not a valid metric for ``data``'s populations (the message lists them).
+    """
+    names = default_metric_names(data) if names is None else list(names)
+    inputs: dict[str, MetricInput] = {}
     out: dict[str, float] = {}
     for name in names:
+        check_metric_name(name, list(data.populations), "compute_metrics")
         base, _, pop = name.partition(".")
         metric = METRICS[ALIASES.get(base, base)]
-        if pop not in selected:
-            selected[pop] = data.select(pop)
-        out[name] = float(metric.fn(selected[pop]))
+        pop = pop or "all"
+        if pop not in inputs:
+            inputs[pop] = MetricInput(data.select(pop))
+        needs = {"positions": data.has_positions, "v": inputs[pop].data.has_v}
+        out[name] = float(metric.fn(inputs[pop])) if needs.get(metric.requires, True) else float("nan")
     return out

@@ -1,23 +1,28 @@
 """Flat spike data: the one structure every metric reads.
 
-Neo objects are converted once, here, at the boundary. Metrics then work on plain arrays:
-spike times in ms and sender indices ``0 .. n_neurons-1``, with populations as contiguous
-index ranges.
+Neo objects are converted once, at the boundary (:mod:`opsnn_opt.analysis._neo`). Metrics then
+work on plain arrays: spike times in ms and sender indices ``0 .. n_neurons-1``, with
+populations as contiguous index ranges; optionally neuron positions in mm and membrane
+potentials in mV.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # neo is imported only where blocks are converted
+    import neo
 
 __all__ = ["SpikeData"]
 
 
 @dataclass(frozen=True)
 class SpikeData:
-    """All spikes of one run.
+    """All spikes of one run, plus what the spatial and V_m metrics need.
 
     Attributes
     ----------
@@ -29,6 +34,25 @@ class SpikeData:
         Population name -> ``(start, stop)`` index range, in order, covering every neuron.
     t_start_ms, t_stop_ms
         Observation window (ms).
+    positions_mm
+        Neuron positions, shape ``(n_neurons, 3)`` in mm, row ``i`` for neuron ``i``; rows of
+        neurons without a position are nan. None for non-spatial models.
+    v_mv
+        Recorded membrane potentials (mV), shape ``(n_samples, n_channels)``; None if none.
+    v_senders
+        Neuron index of each V_m channel, shape ``(n_channels,)``.
+    v_dt_ms, v_t_start_ms
+        Sampling period and time of the first V_m sample (ms).
+    stimulus_center_mm
+        Centre of the stimulus, shape ``(3,)`` in mm; None means the centre of the sheet (see
+        :attr:`center_mm`).
+    stimulus_onset_ms
+        Onset of the stimulus (ms); None means ``t_start_ms`` (see :attr:`onset_ms`).
+
+    Raises
+    ------
+    ValueError
+        If the arrays disagree in length or shape, or a sender is outside ``[0, n_neurons)``.
     """
 
     times_ms: np.ndarray
@@ -36,6 +60,31 @@ class SpikeData:
     populations: Mapping[str, tuple[int, int]]
     t_start_ms: float
     t_stop_ms: float
+    positions_mm: np.ndarray | None = None
+    v_mv: np.ndarray | None = None
+    v_senders: np.ndarray | None = None
+    v_dt_ms: float = 0.1
+    v_t_start_ms: float = 0.0
+    stimulus_center_mm: np.ndarray | None = None
+    stimulus_onset_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.times_ms.shape != self.senders.shape or self.times_ms.ndim != 1:
+            raise ValueError(f"times_ms and senders must be 1-d arrays of equal length, but got shapes "
+                             f"{self.times_ms.shape} and {self.senders.shape}")
+        n = self.n_neurons
+        if self.senders.size and (self.senders.min() < 0 or self.senders.max() >= n):
+            raise ValueError(f"senders must lie in [0, n_neurons) = [0, {n}), but got values in "
+                             f"[{self.senders.min()}, {self.senders.max()}]")
+        if self.positions_mm is not None and self.positions_mm.shape != (n, 3):
+            raise ValueError(f"positions_mm must have shape (n_neurons, 3) = ({n}, 3), but got "
+                             f"{self.positions_mm.shape}")
+        if self.v_mv is not None:
+            n_channels = self.v_mv.shape[1] if self.v_mv.ndim == 2 else -1
+            if self.v_senders is None or self.v_senders.shape != (n_channels,):
+                raise ValueError(f"v_mv must be (n_samples, n_channels) with one v_senders entry per channel, "
+                                 f"but got v_mv {self.v_mv.shape} and v_senders "
+                                 f"{None if self.v_senders is None else self.v_senders.shape}")
 
     @property
     def n_neurons(self) -> int:
@@ -45,52 +94,137 @@ class SpikeData:
     def duration_ms(self) -> float:
         return self.t_stop_ms - self.t_start_ms
 
+    @property
+    def has_positions(self) -> bool:
+        """True when at least one neuron has a finite position."""
+        return self.positions_mm is not None and bool(np.isfinite(self.positions_mm[:, 0]).any())
+
+    @property
+    def has_v(self) -> bool:
+        """True when membrane potentials of at least two samples were recorded."""
+        return self.v_mv is not None and self.v_mv.shape[0] >= 2 and self.v_mv.shape[1] >= 1
+
+    @property
+    def center_mm(self) -> np.ndarray:
+        """The stimulus centre (mm), by default the centre of the positions' bounding box.
+
+        nan when there are no positions.
+        """
+        if self.stimulus_center_mm is not None:
+            return np.asarray(self.stimulus_center_mm, dtype=np.float64)
+        if not self.has_positions:
+            return np.full(3, np.nan)
+        return (np.nanmin(self.positions_mm, axis=0) + np.nanmax(self.positions_mm, axis=0)) / 2.0
+
+    @property
+    def onset_ms(self) -> float:
+        """Stimulus onset (ms), by default ``t_start_ms``."""
+        return self.t_start_ms if self.stimulus_onset_ms is None else float(self.stimulus_onset_ms)
+
     def select(self, population: str) -> SpikeData:
-        """The spikes of one population (``"all"`` for every neuron), senders re-based to 0."""
+        """The spikes of one population (``"all"`` for every neuron), senders re-based to 0.
+
+        Positions and V_m channels are selected with it.
+
+        Raises
+        ------
+        KeyError
+            If ``population`` is neither ``"all"`` nor one of :attr:`populations`.
+        """
         if population == "all":
-            return SpikeData(self.times_ms, self.senders, {"all": (0, self.n_neurons)},
-                             self.t_start_ms, self.t_stop_ms)
+            return replace(self, populations={"all": (0, self.n_neurons)})
+        if population not in self.populations:
+            raise KeyError(f"population must be 'all' or one of {', '.join(self.populations)}, "
+                           f"but got {population!r}")
         start, stop = self.populations[population]
         mask = (self.senders >= start) & (self.senders < stop)
-        return SpikeData(self.times_ms[mask], self.senders[mask] - start, {population: (0, stop - start)},
-                         self.t_start_ms, self.t_stop_ms)
+        v_mv, v_senders = self.v_mv, self.v_senders
+        if v_mv is not None and v_senders is not None:
+            keep = (v_senders >= start) & (v_senders < stop)
+            v_mv, v_senders = (v_mv[:, keep], v_senders[keep] - start) if keep.any() else (None, None)
+        return replace(
+            self, times_ms=self.times_ms[mask], senders=self.senders[mask] - start,
+            populations={population: (0, stop - start)},
+            positions_mm=None if self.positions_mm is None else self.positions_mm[start:stop],
+            v_mv=v_mv, v_senders=v_senders,
+        )
+
+    def window(self, t_start_ms: float, t_stop_ms: float) -> SpikeData:
+        """The spikes (and V_m samples) in ``[t_start_ms, t_stop_ms)``, e.g. to drop a transient.
+
+        Raises
+        ------
+        ValueError
+            If the window is not inside the data's window or is empty.
+        """
+        if not self.t_start_ms <= t_start_ms < t_stop_ms <= self.t_stop_ms:
+            raise ValueError(f"the window must satisfy t_start_ms <= start < stop <= t_stop_ms, but got "
+                             f"[{t_start_ms}, {t_stop_ms}) for data in [{self.t_start_ms}, {self.t_stop_ms}]")
+        keep = (self.times_ms >= t_start_ms) & (self.times_ms < t_stop_ms)
+        v_mv, v_t0 = self.v_mv, self.v_t_start_ms
+        if v_mv is not None:
+            first = max(int(np.ceil((t_start_ms - v_t0) / self.v_dt_ms - 1e-9)), 0)
+            last = max(int(np.ceil((t_stop_ms - v_t0) / self.v_dt_ms - 1e-9)), first)
+            v_mv, v_t0 = v_mv[first:last], v_t0 + first * self.v_dt_ms
+        return replace(self, times_ms=self.times_ms[keep], senders=self.senders[keep], t_start_ms=float(t_start_ms),
+                       t_stop_ms=float(t_stop_ms), v_mv=v_mv, v_t_start_ms=v_t0)
 
     @classmethod
     def from_arrays(cls, by_population: Mapping[str, tuple[np.ndarray, np.ndarray, int]],
-                    t_start_ms: float, t_stop_ms: float) -> SpikeData:
-        """Build from per-population ``(times_ms, local_senders, n_neurons)`` arrays."""
+                    t_start_ms: float, t_stop_ms: float, *,
+                    positions_mm: Mapping[str, np.ndarray] | None = None, **extra: object) -> SpikeData:
+        """Build from per-population ``(times_ms, local_senders, n_neurons)`` arrays.
+
+        Parameters
+        ----------
+        by_population
+            Population name -> spike times (ms), sender indices local to the population, and
+            its number of neurons.
+        t_start_ms, t_stop_ms
+            Observation window (ms).
+        positions_mm
+            Population name -> positions, shape ``(n, 3)`` in mm; populations left out get nan.
+        **extra
+            Other fields of :class:`SpikeData` (``v_mv``, ``stimulus_center_mm`` ...).
+        """
         times, senders, ranges, offset = [], [], {}, 0
         for name, (t, s, n) in by_population.items():
             times.append(np.asarray(t, dtype=np.float64))
             senders.append(np.asarray(s, dtype=np.int64) + offset)
             ranges[name] = (offset, offset + int(n))
             offset += int(n)
+        xyz = None
+        if positions_mm:
+            xyz = np.full((offset, 3), np.nan)
+            for name, p in positions_mm.items():
+                start, stop = ranges[name]
+                xyz[start:stop] = np.asarray(p, dtype=np.float64).reshape(stop - start, 3)
         return cls(
             np.concatenate(times) if times else np.empty(0),
             np.concatenate(senders) if senders else np.empty(0, dtype=np.int64),
-            ranges, float(t_start_ms), float(t_stop_ms),
+            ranges, float(t_start_ms), float(t_stop_ms), positions_mm=xyz, **extra,
         )
 
     @classmethod
-    def from_segment(cls, segment) -> SpikeData:
-        """Convert a neo ``Segment``: trains are grouped by their ``source_population`` annotation.
+    def from_segment(cls, segment: neo.Segment) -> SpikeData:
+        """Convert a neo ``Segment``: spikes, and V_m (AnalogSignals named ``"v"``) when recorded.
 
-        A train's index within its population is its ``source_index`` annotation when present,
-        else its position among that population's trains.
+        Trains are grouped by their ``source_population`` annotation; a train's index within
+        its population is its ``source_index`` annotation when present, else its position among
+        that population's trains. See :func:`opsnn_opt.analysis._neo.spike_data_from_segment`.
         """
-        grouped: dict[str, list] = {}
-        for train in segment.spiketrains:
-            grouped.setdefault(str(train.annotations.get("source_population", "all")), []).append(train)
-        if not grouped:
-            return cls(np.empty(0), np.empty(0, dtype=np.int64), {}, 0.0, 0.0)
-        first = segment.spiketrains[0]
-        t_start = float(first.t_start.rescale("ms").magnitude)
-        t_stop = float(first.t_stop.rescale("ms").magnitude)
-        by_population = {}
-        for name, trains in grouped.items():
-            counts = np.fromiter((len(t) for t in trains), dtype=np.int64, count=len(trains))
-            index = np.array([t.annotations.get("source_index", i) for i, t in enumerate(trains)], dtype=np.int64)
-            times = (np.concatenate([t.rescale("ms").magnitude for t in trains])
-                     if counts.sum() else np.empty(0))
-            by_population[name] = (times, np.repeat(index, counts), int(index.max()) + 1)
-        return cls.from_arrays(by_population, t_start, t_stop)
+        from opsnn_opt.analysis._neo import spike_data_from_segment
+
+        return spike_data_from_segment(segment)
+
+    @classmethod
+    def from_block(cls, block: neo.Block) -> SpikeData:
+        """Convert a neo ``Block``: its first segment, plus positions and stimulus annotations.
+
+        Reads ``block.annotations["positions_mm"]`` (population -> ``(n, 3)`` mm) and the
+        stimulus centre and onset when annotated. See
+        :func:`opsnn_opt.analysis._neo.spike_data_from_block`.
+        """
+        from opsnn_opt.analysis._neo import spike_data_from_block
+
+        return spike_data_from_block(block)

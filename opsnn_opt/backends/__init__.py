@@ -7,7 +7,7 @@ from opsnn_opt.errors import ConfigError
 
 __all__ = ["BACKENDS", "Backend", "get_backend"]
 
-BACKENDS: tuple[str, ...] = ("nest",)
+BACKENDS: tuple[str, ...] = ("nest", "spinnaker")
 
 
 def get_backend(name: str) -> Backend:
@@ -16,4 +16,8 @@ def get_backend(name: str) -> Backend:
         from opsnn_opt.backends._nest import NestBackend
 
         return NestBackend()
+    if name == "spinnaker":
+        from opsnn_opt.backends._spinnaker import SpinnakerBackend
+
+        return SpinnakerBackend()
     raise ConfigError(f"unknown backend {name!r}; valid backends are: {', '.join(BACKENDS)}")

@@ -8,7 +8,15 @@ kernel between trials.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from opsnn_opt.errors import ConfigError
+
+if TYPE_CHECKING:
+    from opsnn_opt.models import Model
 
 __all__ = ["Backend"]
 
@@ -47,3 +55,32 @@ class Backend(ABC):
     @abstractmethod
     def versions(self) -> dict[str, str]:
         """Versions of the simulator stack, recorded with every run."""
+
+    # Optional capabilities, with the defaults of a simulator that runs anywhere and records data.
+
+    #: Longest synaptic delay the simulator accepts (ms), or None for no limit.
+    max_delay_ms: float | None = None
+
+    def check_model(self, model: Model, params: Mapping[str, Any], timestep_ms: float, where: str) -> None:
+        """Raise :class:`~opsnn_opt.errors.ConfigError` if this backend cannot run ``model`` so.
+
+        Called before anything is built. The default checks that delays are at least one step and
+        at most :attr:`max_delay_ms`.
+        """
+        model.check_timestep(params, timestep_ms, where)
+        delays = model.delays_ms(params)
+        if self.max_delay_ms is not None and delays is not None and delays[1] > self.max_delay_ms:
+            raise ConfigError(f"{where}: the {self.name} backend accepts delays up to {self.max_delay_ms:g} ms, "
+                              f"but {model.name} would use up to {delays[1]:.4g} ms with these parameters")
+
+    def use_folder(self, path: Path) -> None:
+        """The run's results folder, for files the simulator itself writes (config, reports)."""
+
+    @property
+    def data_unavailable(self) -> str | None:
+        """Why the last run recorded no data (e.g. a virtual machine), or None if it did."""
+        return None
+
+    def resources(self) -> dict[str, Any]:
+        """Machine resources the last run used (e.g. chips and cores), JSON-ready; {} if not tracked."""
+        return {}

@@ -16,6 +16,7 @@ __all__ = ["BENCH_MODULES", "add_commands"]
 
 BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._io",
+    "opsnn_opt.bench._analysis",
     "opsnn_opt.bench._scan",
     "opsnn_opt.bench._overhead",
     "opsnn_opt.bench._workers",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._balanced import Balanced
 from opsnn_opt.models._base import Model, Network
+from opsnn_opt.models._brunel import Brunel
+from opsnn_opt.models._v1_sheet import V1Sheet
 
 __all__ = ["MODELS", "Model", "Network", "get_model"]
 
-MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced,)}
+MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet)}
 
 
 def get_model(name: str, where: str = "model") -> Model:

@@ -25,6 +25,7 @@ from typing import Any
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import Model, Network
 from opsnn_opt.params import Param, ParamTable
+from opsnn_opt.stimuli import add_stimulus, grid_field_positions, stimulus_annotation, stimulus_params
 
 __all__ = ["Balanced"]
 
@@ -58,6 +59,7 @@ class Balanced(Model):
         Param("input_rate_hz", "Hz", 300.0, 0.0, 100_000.0, "rate of each cell's external Poisson input"),
         Param("delay_ms", "ms", 0.2, 0.1, 100.0, "synaptic delay of recurrent connections"),
         Param("seed", "", 12345, 0, 2**31 - 1, "seed of the simulator's random generators", kind="int"),
+        *stimulus_params(default="none"),
     )
 
     @staticmethod
@@ -102,4 +104,10 @@ class Balanced(Model):
             projections["input"] = sim.Projection(
                 drive, cells, sim.OneToOneConnector(), exc_syn, receptor_type="excitatory"
             )
-        return Network(populations={"exc": exc, "inh": inh}, projections=projections)
+        # Optional stimulus: the cells have no place, so each population is laid out row by row
+        # over the stimulus's field (see opsnn_opt.stimuli.grid_field_positions).
+        targets = {name: (pop, grid_field_positions(pop.size)) for name, pop in (("exc", exc), ("inh", inh))}
+        stim_projections, _ = add_stimulus(sim, params, targets, delay_ms=delay)
+        projections.update(stim_projections)
+        return Network(populations={"exc": exc, "inh": inh}, projections=projections,
+                       annotations={"stimulus": stimulus_annotation(params)} if stim_projections else {})

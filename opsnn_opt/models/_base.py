@@ -28,11 +28,16 @@ class Network:
         PyNN projections by name (kept alive for the run).
     positions_mm
         Neuron positions per population, shape ``(n, 3)`` in mm, for spatial models.
+    annotations
+        JSON-like facts about the built network that the analysis needs and the parameters do
+        not state directly (e.g. ``{"stimulus": {"centre_mm": [x, y], "onset_ms": t, ...}}``);
+        copied into the results' block annotations.
     """
 
     populations: dict[str, Any]
     projections: dict[str, Any] = field(default_factory=dict)
     positions_mm: dict[str, np.ndarray] = field(default_factory=dict)
+    annotations: dict[str, Any] = field(default_factory=dict)
 
 
 class Model(ABC):
@@ -47,6 +52,8 @@ class Model(ABC):
     summary: ClassVar[str]
     params: ClassVar[ParamTable]
     populations: ClassVar[tuple[str, ...]]
+    #: The parameter that sets the shortest delay, named in error messages.
+    delay_param: ClassVar[str] = "delay_ms"
 
     def resolve(self, values: Mapping[str, Any], where: str) -> dict[str, int | float]:
         """Validate parameter values and fill in defaults (every parameter the run will use)."""
@@ -59,11 +66,23 @@ class Model(ABC):
 
     def check_timestep(self, params: Mapping[str, Any], timestep_ms: float, where: str) -> None:
         """Delays must be at least one time step."""
-        delay = params.get("delay_ms")
-        if delay is not None and delay < timestep_ms:
-            raise ConfigError(
-                f"{where}: delay_ms must be >= the time step ({timestep_ms:g} ms); got {delay:g}"
-            )
+        delays = self.delays_ms(params)
+        if delays is not None and delays[0] < timestep_ms:
+            raise ConfigError(f"{where}: {self.delay_param} must be >= the time step ({timestep_ms:g} ms); "
+                              f"got {params[self.delay_param]:g}")
+
+    def delays_ms(self, params: Mapping[str, Any]) -> tuple[float, float] | None:
+        """Shortest and longest synaptic delay the network will use (ms), or None without delays.
+
+        The default reads ``params[self.delay_param]``: one delay for every connection. Backends
+        check these against their limits before anything is built.
+        """
+        delay = params.get(self.delay_param)
+        return None if delay is None else (float(delay), float(delay))
+
+    def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
+        """Names of the PyNN standard cell types the network uses (``"IF_cond_exp"``, ...)."""
+        return ()
 
     @abstractmethod
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:

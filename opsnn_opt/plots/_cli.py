@@ -1,0 +1,104 @@
+"""``opsnn plot RESULTS --kind KIND [--out FILE.png]``: a figure of one run's results file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from opsnn_opt.errors import ConfigError
+
+__all__ = ["KINDS", "add_commands", "plot_results", "save_png"]
+
+
+def _kinds() -> dict[str, tuple[Callable[..., Any], bool]]:
+    from opsnn_opt.plots import _figures as f
+
+    return {"raster": (f.raster_figure, False), "rate": (f.rate_figure, False),
+            "wave-frames": (f.wave_frames_figure, True), "latency": (f.latency_figure, True)}
+
+
+#: Valid ``--kind`` values, in the order the help lists them.
+KINDS: tuple[str, ...] = ("raster", "rate", "wave-frames", "latency")
+
+
+def save_png(fig: Any, path: str | os.PathLike[str], dpi: int = 100) -> Path:
+    """Save a Figure as PNG atomically: a temporary sibling, then ``os.replace``.
+
+    A reader never sees a half-written image; on failure the temporary file is removed and an
+    existing file at ``path`` is left as it was. Missing parent folders are created.
+    """
+    final = Path(path).expanduser().absolute()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        fig.savefig(tmp, format="png", dpi=dpi)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathLike[str] | None = None) -> Path:
+    """Draw one figure of a results file written by ``opsnn run`` and save it as PNG.
+
+    Parameters
+    ----------
+    results
+        The results file (any format ``opsnn_opt.io.read_block`` reads, pickles excepted).
+    kind
+        One of :data:`KINDS`. ``wave-frames`` and ``latency`` need a spatial model's run.
+    out
+        The PNG; default ``KIND.png`` next to the results file.
+
+    Returns
+    -------
+    Path
+        The PNG written.
+
+    Raises
+    ------
+    ConfigError
+        If ``kind`` is unknown, the file does not exist, or a spatial figure is asked of a run
+        without neuron positions.
+    ResultsFileError
+        If the file exists but is not a readable results file.
+    """
+    from opsnn_opt.analysis import SpikeData
+    from opsnn_opt.io import read_block
+
+    kinds = _kinds()
+    if kind not in kinds:
+        raise ConfigError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    path = Path(results)
+    if not path.is_file():
+        raise ConfigError(f"results file {str(path)!r} does not exist")
+    block = read_block(path)
+    meta = block.annotations.get("opsnn_metadata") or {}
+    data = SpikeData.from_block(block)
+    draw, spatial = kinds[kind]
+    model = meta.get("model", "?")
+    if spatial and not data.has_positions:
+        raise ConfigError(f"--kind {kind} needs neuron positions, but {str(path)!r} is a run of {model!r}, "
+                          f"which has none (use a spatial model such as v1_sheet)")
+    title = f"{model}, {data.duration_ms:g} ms, seed {meta.get('seed', '?')}: {kind}"
+    return save_png(draw(data, title=title), Path(out) if out else path.with_name(f"{kind}.png"))
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    out = plot_results(args.results, args.kind, args.out)
+    print(f"wrote {out}")
+    return 0
+
+
+def add_commands(sub: Any, storage: argparse.ArgumentParser) -> None:
+    """Add the ``plot`` command to the top-level subparsers (``storage`` is unused: no store)."""
+    p = sub.add_parser("plot", help="draw a figure of a results file (raster, rate, wave-frames, latency)")
+    p.add_argument("results", help="results file written by opsnn run")
+    p.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
+    p.add_argument("--out", help="PNG to write (default: KIND.png next to RESULTS)")
+    p.set_defaults(func=cmd_plot)
