@@ -34,6 +34,8 @@ def run_overhead_bench(sizes: tuple[int, ...] = (1000, 4000), simtime_ms: float 
     trial: dict[str, dict[str, float]] = {}
     ratios: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        # A worker pays its imports (NEST, scipy.signal for the spectra, h5py) once, not per trial.
+        run(RunSpec.create("balanced", {"n_neurons": 50}, simtime_ms=100.0), Path(tmp) / "warm-up", backend=backend)
         for n in sizes:
             spec = RunSpec.create("balanced", {"n_neurons": n}, simtime_ms=simtime_ms)
 

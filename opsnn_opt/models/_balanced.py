@@ -10,10 +10,10 @@ cell gets its own Poisson train at ``input_rate_hz`` for the whole run, through 
 synapse of ``g_exc_nS``. ``input_rate_hz = 0`` gives the original self-sustained setting
 (with a random initial V_m only).
 
-Connections use NEST's native generator (``NativeRNG``, seeded by ``seed`` through
-``setup``): PyNN then hands the ``pairwise_bernoulli`` rule to NEST instead of drawing every pair
-in Python. Initial V_m are uniform in [V_reset, θ] from a ``NumpyRNG`` with the same seed
-(PyNN 0.13 cannot initialise from a ``NativeRNG``).
+On NEST, connections are one call to the native ``pairwise_bernoulli`` rule, drawn by NEST's
+generators (seeded by ``seed`` through ``setup``), and the drive is one ``poisson_generator``
+that sends every cell its own train; initial V_m are uniform in [V_reset, θ], also drawn by NEST
+(see :mod:`opsnn_opt.models._connectors`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import Model, Network
+from opsnn_opt.models._connectors import fixed_probability, independent_poisson, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.stimuli import add_stimulus, grid_field_positions, stimulus_annotation, stimulus_params
 
@@ -78,18 +79,12 @@ class Balanced(Model):
 
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         n_exc, n_inh = self.sizes(params)
-        native = sim.NativeRNG()
         cell = sim.IF_cond_exp(**_CELL)
         exc = sim.Population(n_exc, cell, label="exc")
         inh = sim.Population(n_inh, cell, label="inh")
         cells = exc + inh
-        cells.initialize(
-            v=sim.RandomDistribution("uniform", low=_CELL["v_reset"], high=_CELL["v_thresh"],
-                              rng=sim.NumpyRNG(seed=params["seed"]))
-        )
-        connector = sim.FixedProbabilityConnector(
-            params["p_connect"], allow_self_connections=False, rng=native
-        )
+        uniform_initial_v(sim, cells, _CELL["v_reset"], _CELL["v_thresh"], params["seed"])
+        connector = fixed_probability(sim, params["p_connect"])
         delay = params["delay_ms"]
         exc_syn = sim.StaticSynapse(weight=params["g_exc_nS"] * _NS_TO_US, delay=delay)
         inh_syn = sim.StaticSynapse(weight=params["g_inh_nS"] * _NS_TO_US, delay=delay)
@@ -98,12 +93,8 @@ class Balanced(Model):
             "inh": sim.Projection(inh, cells, connector, inh_syn, receptor_type="inhibitory"),
         }
         if params["input_rate_hz"] > 0:
-            drive = sim.Population(
-                cells.size, sim.SpikeSourcePoisson(rate=params["input_rate_hz"]), label="input"
-            )
-            projections["input"] = sim.Projection(
-                drive, cells, sim.OneToOneConnector(), exc_syn, receptor_type="excitatory"
-            )
+            _, projections["input"] = independent_poisson(sim, cells, params["input_rate_hz"], exc_syn,
+                                                          "excitatory")
         # Optional stimulus: the cells have no place, so each population is laid out row by row
         # over the stimulus's field (see opsnn_opt.stimuli.grid_field_positions).
         targets = {name: (pop, grid_field_positions(pop.size)) for name, pop in (("exc", exc), ("inh", inh))}
