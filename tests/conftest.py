@@ -65,9 +65,8 @@ def _pg_admin_url() -> str:
 
 
 def _pg_unavailable_reason() -> str | None:
-    from sqlalchemy import create_engine, text
-
     import psycopg  # noqa: F401 - a missing driver is a broken install, never a reason to skip
+    from sqlalchemy import create_engine, text
 
     try:
         engine = create_engine(_pg_admin_url(), connect_args={"connect_timeout": 3})

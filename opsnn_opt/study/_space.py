@@ -165,6 +165,9 @@ def _free_param(param: Any, f: Fields) -> FreeParam:
             raise f.fail("choices", "a non-empty list of values", choices)
         return FreeParam(param.name, param.kind, choices=tuple(param.coerce(c, f"{f.where} choices")
                                                                for c in choices))
+    if param.kind in ("choice", "text"):
+        raise ConfigError(f"{f.where}: {param.name} is {param.range_text}, so a free {param.name} needs "
+                          f"'choices' (e.g. choices = [{', '.join(repr(c) for c in getattr(param, 'choices', ()))}])")
     low = param.coerce(f.get("low"), f"{f.where} 'low'")
     high = param.coerce(f.get("high"), f"{f.where} 'high'")
     if not low < high:

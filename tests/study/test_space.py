@@ -91,3 +91,12 @@ def test_cross_parameter_checks_run_at_load_time(tmp_path):
                               "[params.g_exc_nS]").replace("n_neurons = 60", "n_neurons = 6")
     with pytest.raises(ConfigError, match="at least one E and one I cell"):
         load_space(write(tmp_path, text))
+
+
+def test_a_free_choice_parameter_needs_choices(tmp_path):
+    text = TINY_SPACE + '\n[params.stimulus]\nlow = 0\nhigh = 1\n'
+    with pytest.raises(ConfigError, match=r"\[params.stimulus\]: stimulus is one of: none, pulse, dot, events, so a "
+                                          r"free stimulus needs 'choices'"):
+        load_space(write(tmp_path, text))
+    text = TINY_SPACE + '\n[params.stimulus]\nchoices = ["none", "pulse"]\n'
+    assert load_space(write(tmp_path, text)).free[-1].choices == ("none", "pulse")
