@@ -84,10 +84,11 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_study_create(args: argparse.Namespace) -> int:
     from opsnn_opt.store import Store
-    from opsnn_opt.study import create_study, load_objective, load_space
+    from opsnn_opt.study import check_specs, create_study, load_objective, load_space
 
     space = load_space(args.space)
     objective = load_objective(args.objective, space.populations)
+    check_specs(args.name, space, objective, args.sampler)  # before the store is opened or created
     opened = create_study(args.name, space, objective, sampler=args.sampler, seed=args.seed,
                           store=Store(args.storage), load_if_exists=args.load_if_exists)
     print(f"study {opened.name!r}: model {space.model} on {space.backend}, "
@@ -96,11 +97,11 @@ def cmd_study_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace, worker_index: int = 0):
+def _open(args: argparse.Namespace, worker_index: int | None = None, for_trials: bool = True) -> Any:
     from opsnn_opt.store import Store
     from opsnn_opt.study import open_study
 
-    return open_study(args.name, Store(args.storage), worker_index)
+    return open_study(args.name, Store(args.storage), worker_index, for_trials=for_trials)
 
 
 def _best_dict(opened: Any) -> list[dict[str, Any]]:
@@ -132,7 +133,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     opened = _open(args)
     failed_workers = run_local_workers(opened, args.n_trials, args.workers)
     _print_best(opened)
-    print(f"browse it: optuna-dashboard {opened.store.url}")
+    print(f"browse it: optuna-dashboard {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
         return 1
@@ -149,7 +150,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
 
-    rows = trial_rows(_open(args))
+    rows = trial_rows(_open(args, for_trials=False))
     if args.json:
         _print_json(rows)
     else:
@@ -158,7 +159,7 @@ def cmd_study_show(args: argparse.Namespace) -> int:
 
 
 def cmd_study_best(args: argparse.Namespace) -> int:
-    opened = _open(args)
+    opened = _open(args, for_trials=False)
     if args.json:
         _print_json(_best_dict(opened))
     else:
@@ -218,8 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--space", required=True, help="search-space TOML file")
     p.add_argument("--objective", required=True, help="objective TOML file")
-    p.add_argument("--sampler", default="tpe", choices=["tpe", "random", "cmaes", "grid"])
-    p.add_argument("--seed", type=int, default=None, help="sampler seed (worker i uses seed + i)")
+    p.add_argument("--sampler", default="tpe", help="tpe (default), random, cmaes or grid")
+    p.add_argument("--seed", type=int, default=None,
+                   help="sampler seed (mixed with each worker's index and the study's trial count)")
     p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
     p.set_defaults(func=cmd_study_create)
 
@@ -248,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")
     p.add_argument("--n-trials", type=_positive_int, default=1)
-    p.add_argument("--worker-index", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_worker)
     return parser
 

@@ -72,7 +72,7 @@ class Param:
                               f"got {value!r}")
         try:
             number = float(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ConfigError(
                 f"{where}: {self.name} must be {self.range_text} ({self.unit or 'no unit'}); got {value!r}"
             ) from None

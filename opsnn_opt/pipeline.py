@@ -62,10 +62,16 @@ class RunSpec:
 
         ``where`` and ``settings_where`` name the source of the values in error messages.
         """
-        m = get_model(model, where)
+        m = get_model(model, "model" if where == "--set" else where)
         params = m.resolve(values or {}, where)
         run = {k: v for k, v in settings.items() if v is not None}
-        resolved = RUN_SETTINGS.resolve(run, settings_where or where, "run settings")
+        settings_where = settings_where or where
+        resolved = RUN_SETTINGS.resolve(run, settings_where, "run settings")
+        for name in ("simtime_ms", "chunk_ms"):
+            steps = resolved[name] / resolved["timestep_ms"]
+            if abs(steps - round(steps)) > 1e-6:
+                raise ConfigError(f"{settings_where}: {name} must be a whole multiple of timestep_ms "
+                                  f"({resolved['timestep_ms']:g} ms); got {resolved[name]:g}")
         get_backend(backend).check_model(m, params, resolved["timestep_ms"], where)
         if results_format not in RESULT_SUFFIX:
             raise ConfigError(f"{where}: unknown results format {results_format!r}; valid formats are: "
@@ -114,7 +120,24 @@ class RunResult:
         }
 
 
+def _reset_peak_rss() -> None:
+    """Start a new peak-memory window (Linux: writing 5 to clear_refs resets VmHWM), so that a
+    worker reports each trial's own peak rather than the largest so far."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
 def _peak_rss_mb() -> float:
+    """Peak resident memory (MB) since :func:`_reset_peak_rss`, or of the process where that is
+    not supported."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -191,6 +214,11 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
     backend = backend or get_backend(spec.backend)
     model = get_model(spec.model)
     timings: dict[str, float] = {}
+    try:  # a bad folder fails before anything is simulated
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--out: cannot create the results folder {out_dir}: {exc.strerror}") from None
+    _reset_peak_rss()
     t0 = time.perf_counter()
     backend.use_folder(Path(out_dir).resolve())
     try:

@@ -45,7 +45,10 @@ def test_models_lists_parameters_with_units_defaults_and_ranges(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "brunnel"], "unknown model 'brunnel'; valid models are: balanced"),
+        (["run", "brunnel"], "opsnn: error: model: unknown model 'brunnel'; valid models are: balanced, brunel, v1_sheet"),
+        (["run", "balanced", "--simtime", "20.05"], "simtime_ms must be a whole multiple of timestep_ms (0.1 ms)"),
+        (["run", "balanced", "--out", "/proc/nope"], "opsnn: error: "),
+        (["bench", "overhead", "--sizes", "a"], "--sizes must be whole numbers >= 5 separated by commas; got 'a'"),
         (["run", "balanced", "--set", "n_neurons"], "--set must be NAME=VALUE; got 'n_neurons'"),
         (["run", "balanced", "--set", "g_exc_nS=-2"], "--set: g_exc_nS must be a number in [0, 1000] (nS); got '-2'"),
         (["run", "balanced", "--simtime", "0"], "--simtime/--chunk: simtime_ms must be a number in [1, 1e+07]"),
@@ -113,3 +116,27 @@ def test_study_list(workdir, capsys, tiny_specs):
     assert main(["study", "list"]) == 0
     assert "listed: 0 trials" in capsys.readouterr().out
     assert optuna.get_all_study_names(Store().optuna_storage()) == ["listed"]
+
+
+@pytest.mark.parametrize("name", ["", " ", "a/b", "../escape", ".hidden", "x" * 129])
+def test_study_names_are_plain(workdir, capsys, tiny_specs, name):
+    space, objective = tiny_specs
+    assert main(["study", "create", name, "--space", str(space), "--objective", str(objective)]) == 2
+    assert "a study name must be 1 to 128 characters from A-Z a-z 0-9 . _ -" in capsys.readouterr().err
+    assert not (workdir / "storage" / "opsnn.sqlite3").exists()
+
+
+def test_a_prune_rule_that_can_never_fire_is_refused(workdir, capsys, tiny_specs):
+    space, objective = tiny_specs
+    objective.write_text(objective.read_text() + '[[prune]]\nmetric = "rate_hz.all"\nmax = 1.0\nafter_ms = 500.0\n')
+    assert main(["study", "create", "p", "--space", str(space), "--objective", str(objective)]) == 2
+    assert "checks after 500 ms, but" in capsys.readouterr().err
+
+
+def test_reruns_and_parallel_workers_do_not_replay_each_other():
+    from opsnn_opt.study._study import worker_seed
+
+    seeds = {worker_seed(1, i, n) for i in range(3) for n in (0, 30)}
+    assert len(seeds) == 6 and worker_seed(1, 0, 0) == worker_seed(1, 0, 0)
+    assert worker_seed(None, 0, 0) is None
+    assert worker_seed(1, None, 0) != worker_seed(1, 0, 0)

@@ -32,9 +32,10 @@ def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
 def cmd_bench(args: argparse.Namespace) -> int:
     from opsnn_opt.store import Store
 
+    store = None if args.no_record else Store(args.storage)  # a bad store fails before the benchmark
     result = args.bench(args)
-    if not args.no_record:
-        Store(args.storage).record_bench(args.bench_command, args.bench_settings(args), result)
+    if store is not None:
+        store.record_bench(args.bench_command, args.bench_settings(args), result)
     if args.json:
         print(json.dumps(result, default=str))
     else:

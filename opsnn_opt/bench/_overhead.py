@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.bench._common import best_of
+from opsnn_opt.errors import ConfigError
 
 __all__ = ["add_parser", "run_overhead_bench"]
 
@@ -71,7 +72,12 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
     p.add_argument("--repeats", type=int, default=3)
 
     def bench(a: Any) -> dict[str, Any]:
-        sizes = tuple(int(s) for s in a.sizes.split(",") if s)
+        try:
+            sizes = tuple(int(s) for s in a.sizes.split(",") if s)
+        except ValueError:
+            sizes = ()
+        if not sizes or min(sizes) < 5:
+            raise ConfigError(f"--sizes must be whole numbers >= 5 separated by commas; got {a.sizes!r}")
         return run_overhead_bench(sizes, a.simtime, a.repeats)
 
     p.set_defaults(bench=bench, bench_settings=lambda a: {"sizes": a.sizes, "simtime_ms": a.simtime,

@@ -65,9 +65,17 @@ def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: floa
     return result
 
 
+def _at_least_two(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 2; got {text!r}")
+    return int(text)
+
+
 def add_parser(sub: Any, parents: list[Any]) -> None:
     p = sub.add_parser("workers", parents=parents, help="study throughput with 1 and 2 local workers")
-    p.add_argument("--n-trials", type=int, default=8)
+    p.add_argument("--n-trials", type=_at_least_two, default=8, help="trials per worker count (>= 2)")
     p.add_argument("--n-neurons", type=int, default=1000)
     p.add_argument("--simtime", type=float, default=1000.0, metavar="MS")
     p.set_defaults(bench=lambda a: run_workers_bench(a.n_trials, a.n_neurons, a.simtime),

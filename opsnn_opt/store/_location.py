@@ -12,11 +12,11 @@ from pathlib import Path
 
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["DEFAULT_DIR", "artifacts_root", "resolve_storage_url"]
+__all__ = ["DEFAULT_DIR", "artifacts_root", "display_url", "resolve_storage_url", "sqlite_path"]
 
 DEFAULT_DIR = "storage"
 SQLITE_NAME = "opsnn.sqlite3"
-_SCHEMES = ("sqlite", "postgresql", "mysql")
+_SCHEMES = ("sqlite", "postgresql")
 
 _README = """# storage/
 
@@ -51,15 +51,37 @@ def resolve_storage_url(url: str | None = None) -> str:
         root = Path.cwd() / DEFAULT_DIR
         _init_default_dir(root)
         return f"sqlite:///{root / SQLITE_NAME}"
-    scheme = url.split(":", 1)[0].split("+", 1)[0]
-    if scheme not in _SCHEMES or "://" not in url:
-        raise ConfigError(f"--storage/OPSNN_STORAGE must be a database URL starting with one of "
-                          f"{', '.join(s + '://' for s in _SCHEMES)}; got {url!r}")
-    if scheme == "sqlite":
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    parsed = _parse(url)
+    if parsed is not None and parsed.get_backend_name() == "sqlite" and sqlite_path(url) is not None:
+        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
     return url
+
+
+def _parse(url: str):
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    allowed = f"a database URL starting with one of {', '.join(s + '://' for s in _SCHEMES)}"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigError(f"--storage/OPSNN_STORAGE must be {allowed}; got {url!r} ({exc})") from None
+    if parsed.get_backend_name() not in _SCHEMES:
+        raise ConfigError(f"--storage/OPSNN_STORAGE must be {allowed}; got {url!r}")
+    return parsed
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (any driver spelling); None for other databases or in-memory."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    return _parse(url).render_as_string(hide_password=True)
 
 
 def artifacts_root(url: str) -> Path:
@@ -68,6 +90,5 @@ def artifacts_root(url: str) -> Path:
     env = os.environ.get("OPSNN_ARTIFACTS")
     if env:
         return Path(env)
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url.split(":///", 1)[1]).parent / "artifacts"
-    return Path.cwd() / DEFAULT_DIR / "artifacts"
+    path = sqlite_path(url)
+    return path.parent / "artifacts" if path is not None else Path.cwd() / DEFAULT_DIR / "artifacts"

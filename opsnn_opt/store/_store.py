@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from opsnn_opt.errors import StoreError
-from opsnn_opt.store._location import artifacts_root, resolve_storage_url
+from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
 from opsnn_opt.store._tables import Base, BenchRun, TrialRun
 
 __all__ = ["Store"]
@@ -32,22 +32,16 @@ __all__ = ["Store"]
 SQLITE_BUSY_TIMEOUT_S = 120.0
 # A worker beats every OPSNN_HEARTBEAT_S; a running trial silent for OPSNN_GRACE_S is stale.
 HEARTBEAT_INTERVAL_S = 30
-GRACE_PERIOD_S = 120
+# NEST holds Python's lock while it builds or simulates a chunk, which silences the heartbeat:
+# a chunk (and a build) must take less than the grace period, or a live trial is taken for dead.
+GRACE_PERIOD_S = 300
 _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
 
 
 def _engine_kwargs(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
+    if sqlite_path(url) is not None or url.startswith("sqlite"):
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
     return {"pool_pre_ping": True}
-
-
-def _redact(url: str) -> str:
-    head, sep, tail = url.rpartition("@")
-    if not sep or "://" not in head:
-        return url
-    scheme, _, cred = head.partition("://")
-    return f"{scheme}://{cred.split(':', 1)[0]}:***@{tail}" if ":" in cred else url
 
 
 class Store:
@@ -58,18 +52,18 @@ class Store:
         try:
             self.engine: Engine = create_engine(self.url, **_engine_kwargs(self.url))
             with self.schema_lock():
-                if self.url.startswith("sqlite"):
+                if self.engine.dialect.name == "sqlite":
                     with self.engine.connect() as conn:
                         conn.exec_driver_sql("PRAGMA journal_mode=WAL")
                 Base.metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the study store at {_redact(self.url)}: {exc.__class__.__name__}: "
+        except (SQLAlchemyError, ImportError, ValueError) as exc:  # ImportError: a missing database driver
+            raise StoreError(f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "
                              f"{str(exc).splitlines()[0]}") from exc
         self._optuna: Any = None
 
     @property
     def display_url(self) -> str:
-        return _redact(self.url)
+        return display_url(self.url)
 
     @property
     def artifacts(self) -> Path:
@@ -78,8 +72,9 @@ class Store:
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
         """Serialise schema creation across processes (and machines, on PostgreSQL)."""
-        if self.url.startswith("sqlite:///") and not self.url.endswith(":memory:"):
-            lock_path = Path(self.url.split(":///", 1)[1] + ".lock")
+        path = sqlite_path(self.url)
+        if path is not None:
+            lock_path = path.with_name(path.name + ".lock")
             with lock_path.open("a") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
                 try:

@@ -38,6 +38,7 @@ class TrialRun(Base):
     simtime_ms: Mapped[float | None] = mapped_column(Float)
     build_s: Mapped[float | None] = mapped_column(Float)
     sim_s: Mapped[float | None] = mapped_column(Float)
+    collect_s: Mapped[float | None] = mapped_column(Float)
     write_s: Mapped[float | None] = mapped_column(Float)
     analysis_s: Mapped[float | None] = mapped_column(Float)
     total_s: Mapped[float | None] = mapped_column(Float)
@@ -46,10 +47,10 @@ class TrialRun(Base):
     results_path: Mapped[str | None] = mapped_column(Text)
     fail_reason: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
-    opsnn_version: Mapped[str | None] = mapped_column(String(32))
-    pynn_version: Mapped[str | None] = mapped_column(String(32))
-    nest_version: Mapped[str | None] = mapped_column(String(32))
-    numpy_version: Mapped[str | None] = mapped_column(String(32))
+    opsnn_version: Mapped[str | None] = mapped_column(String(64))
+    pynn_version: Mapped[str | None] = mapped_column(String(64))
+    nest_version: Mapped[str | None] = mapped_column(String(64))
+    numpy_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     @staticmethod
@@ -59,7 +60,7 @@ class TrialRun(Base):
         return {"model": result["model"], "backend": result["backend"], "params": result["params"],
                 "seed": result["seed"], "simtime_ms": result["simtime_ms"], "metrics": result["metrics"],
                 "peak_rss_mb": result["peak_rss_mb"], "results_path": result["results_path"],
-                **{key: t.get(key) for key in ("build_s", "sim_s", "write_s", "analysis_s", "total_s")},
+                **{key: t.get(key) for key in ("build_s", "sim_s", "collect_s", "write_s", "analysis_s", "total_s")},
                 "opsnn_version": v.get("opsnn_opt"), "pynn_version": v.get("pynn"),
                 "nest_version": v.get("nest"), "numpy_version": v.get("numpy")}
 
@@ -74,5 +75,5 @@ class BenchRun(Base):
     host: Mapped[str | None] = mapped_column(String(255))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    opsnn_version: Mapped[str | None] = mapped_column(String(32))
+    opsnn_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

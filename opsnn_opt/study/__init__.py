@@ -4,7 +4,7 @@ from opsnn_opt.study._local import run_local_workers, split_trials
 from opsnn_opt.study._objective import ObjectiveSpec, load_objective
 from opsnn_opt.study._report import best_trials, format_table, trial_rows
 from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
-from opsnn_opt.study._study import SAMPLERS, OpenStudy, create_study, open_study
+from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, create_study, open_study
 from opsnn_opt.study._worker import Worker
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "SearchSpace",
     "Worker",
     "best_trials",
+    "check_specs",
     "create_study",
     "format_table",
     "load_objective",

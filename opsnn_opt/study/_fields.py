@@ -69,7 +69,13 @@ class Fields:
         left = "(" if open_low or low == -math.inf else "["
         right = ")" if high == math.inf else "]"
         allowed = f"a number in {left}{low:g}, {high:g}{right}"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(key, allowed, value)
+        try:
+            value = float(value)
+        except OverflowError:  # a TOML integer with hundreds of digits
+            raise self.fail(key, allowed, value) from None
+        if math.isnan(value):
             raise self.fail(key, allowed, value)
         if value < low or value > high or (open_low and value == low):
             raise self.fail(key, allowed, value)

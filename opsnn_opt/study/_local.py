@@ -31,13 +31,14 @@ def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
     that exited with an error (0 when all went well)."""
     log_dir = opened.store.artifacts.parent / "logs" / opened.name
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "OPSNN_ARTIFACTS": str(opened.store.artifacts)}
+    # The URL goes through the environment, not the command line, where `ps` would show a password.
+    env = {**os.environ, "OPSNN_ARTIFACTS": str(opened.store.artifacts), "OPSNN_STORAGE": opened.store.url}
     seen = {t.number for t in opened.study.get_trials(deepcopy=False) if t.state.is_finished()}
     procs = []
     for i, n in enumerate(split_trials(n_trials, workers)):
         log = (log_dir / f"worker-{i}.log").open("ab")
         cmd = [sys.executable, "-m", "opsnn_opt", "worker", opened.name, "--n-trials", str(n),
-               "--storage", opened.store.url, "--worker-index", str(i)]
+               "--worker-index", str(i)]
         procs.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), log))
     echo(f"study {opened.name!r}: {n_trials} trials on {len(procs)} local workers "
          f"(logs in {_short(log_dir)})")

@@ -157,13 +157,16 @@ class ObjectiveSpec:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None) -> ObjectiveSpec:
+    def from_dict(cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None, *,
+                  import_callable: bool = True) -> ObjectiveSpec:
         top = Fields(data, source)
         top.check_keys(["combine", "missing", "metrics", "constraints", "prune", "callable", "directions"])
         combine = top.string("combine", "weighted_sum", choices=("weighted_sum", "multi"))
         missing_raw = top.get("missing", "fail")
         if missing_raw == "fail":
             missing = None
+        elif isinstance(missing_raw, str):
+            raise top.fail("missing", '"fail" or a number in [0, inf)', missing_raw)
         else:
             missing = top.number("missing", low=0.0)
         terms = tuple(_term(f, populations) for f in top.tables("metrics"))
@@ -172,13 +175,18 @@ class ObjectiveSpec:
         callable_path = top.string("callable", None)
         directions: tuple[str, ...] = ()
         if callable_path is not None:
-            _import_callable(callable_path, source)
+            if terms:
+                raise ConfigError(f"{source}: give either [[metrics]] or a 'callable', not both")
+            if import_callable:
+                _import_callable(callable_path, source)
             raw = top.get("directions", ["minimize"])
             if not isinstance(raw, list) or not raw or any(d not in DIRECTIONS for d in raw):
                 raise top.fail("directions", f"a non-empty list of {' or '.join(DIRECTIONS)}", raw)
             directions = tuple(raw)
         elif not terms:
             raise ConfigError(f"{source}: no [[metrics]] to score; add at least one, or name a 'callable'")
+        elif "directions" in top:
+            raise ConfigError(f"{source}: 'directions' goes with 'callable'; [[metrics]] set their own")
         return cls(combine, terms, constraints, prune, missing, callable_path, directions, source)
 
 
@@ -207,7 +215,10 @@ def _term(f: Fields, populations: Sequence[str] | None) -> MetricTerm:
     if "target" in f:
         if "direction" in f:
             raise ConfigError(f"{f.where}: give either 'target' or 'direction', not both")
-        return MetricTerm(name, weight, f.number("target"), f.number("scale", 1.0, low=0.0, open_low=True))
+        target = f.number("target")
+        if not math.isfinite(target):
+            raise f.fail("target", "a finite number", target)
+        return MetricTerm(name, weight, target, f.number("scale", 1.0, low=0.0, open_low=True))
     if "scale" in f:
         raise ConfigError(f"{f.where}: 'scale' goes with 'target'")
     return MetricTerm(name, weight, direction=f.string("direction", choices=DIRECTIONS))

@@ -22,6 +22,7 @@ Everything is checked against the model's parameter table when the file is loade
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,7 @@ class FreeParam:
         step = self.step or (1 if self.kind == "int" else None)
         if step is None:
             raise ConfigError(f"{where}: [params.{self.name}] needs 'choices' or 'step' for the grid sampler")
-        n = int(round((self.high - self.low) / step)) + 1
+        n = int(math.floor((self.high - self.low) / step + 1e-9)) + 1  # never past high
         values = [self.low + i * step for i in range(n)]
         return [int(v) for v in values] if self.kind == "int" else values
 
@@ -130,7 +131,8 @@ class SearchSpace:
         settings["results_format"] = top.string("results_format", "nix", choices=RESULT_SUFFIX)
 
         fixed_fields = top.table("fixed", {})
-        fixed = {name: model.params.get_param(name, fixed_fields.where, model.name).coerce(value, fixed_fields.where)
+        fixed = {name: _coerce(model.params.get_param(name, fixed_fields.where, model.name), value,
+                               fixed_fields.where)
                  for name, value in fixed_fields.data.items()}
         params_fields = top.table("params", {})
         free = []
@@ -151,6 +153,14 @@ class SearchSpace:
         return space
 
 
+def _coerce(param: Any, value: Any, where: str) -> Any:
+    """Like ``param.coerce``, but a number must be a TOML number, not a string that looks like one."""
+    if param.kind in ("int", "float") and isinstance(value, str):
+        raise ConfigError(f"{where}: {param.name} must be {param.range_text} ({param.unit or 'no unit'}), "
+                          f"written as a TOML number; got the string {value!r}")
+    return param.coerce(value, where)
+
+
 def _free_param(param: Any, f: Fields) -> FreeParam:
     f.check_keys(["low", "high", "scale", "step", "choices", "unit"])
     unit = f.string("unit", None)
@@ -163,13 +173,15 @@ def _free_param(param: Any, f: Fields) -> FreeParam:
         choices = f.get("choices")
         if not isinstance(choices, list) or not choices:
             raise f.fail("choices", "a non-empty list of values", choices)
-        return FreeParam(param.name, param.kind, choices=tuple(param.coerce(c, f"{f.where} choices")
-                                                               for c in choices))
+        values = tuple(_coerce(param, c, f"{f.where} choices") for c in choices)
+        if len(set(values)) != len(values):
+            raise f.fail("choices", "a list of distinct values", choices)
+        return FreeParam(param.name, param.kind, choices=values)
     if param.kind in ("choice", "text"):
         raise ConfigError(f"{f.where}: {param.name} is {param.range_text}, so a free {param.name} needs "
                           f"'choices' (e.g. choices = [{', '.join(repr(c) for c in getattr(param, 'choices', ()))}])")
-    low = param.coerce(f.get("low"), f"{f.where} 'low'")
-    high = param.coerce(f.get("high"), f"{f.where} 'high'")
+    low = _coerce(param, f.get("low"), f"{f.where} 'low'")
+    high = _coerce(param, f.get("high"), f"{f.where} 'high'")
     if not low < high:
         raise ConfigError(f"{f.where}: low < high must hold, but got (low={low:g}, high={high:g}); "
                           f"a single value belongs in [fixed]")

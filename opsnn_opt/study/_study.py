@@ -7,6 +7,10 @@ the storage URL and the study name.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +20,12 @@ from opsnn_opt.store import Store
 from opsnn_opt.study._objective import ObjectiveSpec
 from opsnn_opt.study._space import SearchSpace
 
-__all__ = ["SAMPLERS", "OpenStudy", "create_study", "make_sampler", "open_study"]
+__all__ = ["SAMPLERS", "OpenStudy", "check_specs", "check_study_name", "create_study", "make_sampler", "open_study",
+           "worker_seed"]
 
 SAMPLERS = ("tpe", "random", "cmaes", "grid")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass
@@ -37,12 +43,27 @@ class OpenStudy:
         return self.study.study_name
 
 
-def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec, worker_index: int = 0) -> Any:
-    """Build the sampler a study was created with. Each worker gets its own seed offset."""
+def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> int | None:
+    """The sampler seed of one worker.
+
+    A study's seed must not make workers repeat each other: the seed is mixed with the worker's
+    index among the local workers and with the number of trials already in the study, so a
+    rerun continues instead of replaying. A worker started on its own (``opsnn worker``, possibly
+    one of many on several hosts) also mixes in its host and process id.
+    """
+    if seed is None:
+        return None
+    unique = f"{socket.gethostname()}:{os.getpid()}" if worker_index is None else str(worker_index)
+    digest = hashlib.sha256(f"{seed}:{unique}:{n_trials}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
+
+def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec,
+                 seed: int | None = None) -> Any:
+    """Build the sampler a study was created with (``seed`` from :func:`worker_seed`)."""
     import optuna
 
     name = config["name"]
-    seed = None if config.get("seed") is None else int(config["seed"]) + worker_index
     # Constraints reach the samplers through ``trial.set_constraint`` (see the worker).
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
@@ -60,14 +81,8 @@ def create_study(name: str, space: SearchSpace, objective: ObjectiveSpec, *, sam
     """Create a study, or with ``load_if_exists`` reuse one created with the same specs."""
     import optuna
 
+    check_specs(name, space, objective, sampler)
     store = store or Store()
-    if sampler not in SAMPLERS:
-        raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {sampler!r}")
-    if sampler == "grid":
-        space.grid()
-    if sampler == "cmaes" and len(objective.directions) > 1:
-        raise ConfigError("--sampler cmaes supports a single objective; the objective has "
-                          f"{len(objective.directions)} (combine = \"multi\")")
     config = {"name": sampler, "seed": seed}
     attrs = {_ATTR_SPACE: space.to_dict(), _ATTR_OBJECTIVE: objective.to_dict(), _ATTR_SAMPLER: config}
     storage = store.optuna_storage()
@@ -96,22 +111,53 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def open_study(name: str, store: Store | None = None, worker_index: int = 0) -> OpenStudy:
-    """Open an existing study with the sampler, space and objective it was created with."""
+def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler: str) -> None:
+    """Everything about a new study that can be wrong before a store is touched."""
+    check_study_name(name)
+    make_sampler({"name": sampler}, space, objective)  # the sampler's name, and the grid for "grid"
+    if sampler == "cmaes" and len(objective.directions) > 1:
+        raise ConfigError("--sampler cmaes supports a single objective; the objective has "
+                          f"{len(objective.directions)} (combine = \"multi\")")
+    simtime = space.settings["simtime_ms"]
+    for rule in objective.prune:
+        if rule.after_ms >= simtime:
+            raise ConfigError(f"{objective.source}: a [[prune]] rule on {rule.metric} checks after "
+                              f"{rule.after_ms:g} ms, but {space.source} simulates only {simtime:g} ms; "
+                              "it would never fire")
+
+
+def check_study_name(name: str) -> str:
+    """Study names become folder names under the artifacts: keep them plain."""
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"a study name must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a "
+                          f"letter or digit; got {name!r}")
+    return name
+
+
+def open_study(name: str, store: Store | None = None, worker_index: int | None = None, *,
+               for_trials: bool = True) -> OpenStudy:
+    """Open an existing study with the sampler, space and objective it was created with.
+
+    ``for_trials=False`` opens it for reading only: a ``callable`` objective is then not imported,
+    so ``study show`` works on a host without the objective's module.
+    """
     import optuna
 
     store = store or Store()
     storage = store.optuna_storage()
-    if name not in optuna.study.get_all_study_names(storage):
-        names = optuna.study.get_all_study_names(storage)
+    names = optuna.study.get_all_study_names(storage)
+    if name not in names:
         raise StoreError(f"no study {name!r} in {store.display_url}; studies there: {', '.join(names) or 'none'}")
-    attrs = optuna.load_study(study_name=name, storage=storage).user_attrs
-    if _ATTR_SPACE not in attrs:
-        raise StoreError(f"study {name!r} was not created by opsnn (no stored search space)")
+    study = optuna.load_study(study_name=name, storage=storage)
+    attrs = study.user_attrs
+    if _ATTR_SPACE not in attrs or _ATTR_OBJECTIVE not in attrs or _ATTR_SAMPLER not in attrs:
+        raise StoreError(f"study {name!r} was not created by opsnn (no stored search space, objective or sampler)")
     where = f"study {name!r} (stored spec)"
     space = SearchSpace.from_dict(attrs[_ATTR_SPACE], where)
-    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, space.populations)
+    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, space.populations,
+                                        import_callable=for_trials)
     config = attrs[_ATTR_SAMPLER]
-    sampler = make_sampler(config, space, objective, worker_index)
-    study = optuna.load_study(study_name=name, storage=storage, sampler=sampler)
+    if for_trials:
+        seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))
+        study.sampler = make_sampler(config, space, objective, seed)
     return OpenStudy(study, space, objective, config, store)

@@ -79,8 +79,25 @@ def test_environment_variable_and_bad_urls(workdir, monkeypatch):
     assert resolve_storage_url(None).endswith("elsewhere/db.sqlite3")
     assert resolve_storage_url("sqlite:///x.db") == "sqlite:///x.db"
     with pytest.raises(ConfigError, match=r"must be a database URL starting with one of sqlite://, "
-                                          r"postgresql://, mysql://; got 'storage.db'"):
+                                          r"postgresql://; got 'storage.db'"):
         resolve_storage_url("storage.db")
+    with pytest.raises(ConfigError, match=r"starting with one of sqlite://, postgresql://; got 'mysql://u@h/db'"):
+        resolve_storage_url("mysql://u@h/db")
+
+
+def test_any_sqlite_driver_spelling_gets_the_lock_and_wal(tmp_path: Path):
+    store = Store(f"sqlite+pysqlite:///{tmp_path / 'x' / 'db.sqlite3'}")
+    assert (tmp_path / "x" / "db.sqlite3.lock").exists()
+    assert store.artifacts == tmp_path / "x" / "artifacts"
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.dispose()
+
+
+def test_passwords_are_hidden_in_messages():
+    from opsnn_opt.store import display_url
+
+    assert display_url("postgresql://u:secret@h:1/db?x=a@b") == "postgresql://u:***@h:1/db?x=a%40b"
 
 
 def test_unreachable_server_is_a_store_error():

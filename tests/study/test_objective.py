@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -56,7 +57,7 @@ def test_round_trip_through_the_stored_dict(tmp_path):
     text = TINY_OBJECTIVE + '\n[[prune]]\nmetric = "rate_hz.all"\nmax = 100.0\nafter_ms = 50.0\n'
     spec = load_objective(write(tmp_path, text), POPS)
     again = type(spec).from_dict(spec.to_dict(), "stored", POPS)
-    assert again.to_dict() == spec.to_dict()
+    assert dataclasses.replace(again, source=spec.source) == spec
     assert again.prune[0].breached(150.0) and not again.prune[0].breached(50.0)
 
 
@@ -112,3 +113,28 @@ def test_prune_rule_needs_after_ms(tmp_path):
     text = TINY_OBJECTIVE + '\n[[prune]]\nmetric = "rate_hz.all"\nmax = 100.0\n'
     with pytest.raises(ConfigError, match=r"\[\[prune\]\] #1: missing required field 'after_ms'"):
         load_objective(write(tmp_path, text), POPS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('callable = "tests.study.custom_objectives:rate_distance"\n' + TINY_OBJECTIVE,
+         "give either \\[\\[metrics\\]\\] or a 'callable', not both"),
+        ('directions = ["maximize"]\n' + TINY_OBJECTIVE, "'directions' goes with 'callable'"),
+        (TINY_OBJECTIVE.replace("target = 5.0", "target = inf"), "'target' must be a finite number; got inf"),
+        (TINY_OBJECTIVE.replace("missing = 5.0", 'missing = "skip"'), "'missing' must be \"fail\" or a number"),
+        (TINY_OBJECTIVE.replace("missing = 5.0", "missing = 1" + "0" * 400), "'missing' must be a number"),
+    ],
+)
+def test_more_bad_objectives(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_objective(write(tmp_path, text), POPS)
+
+
+def test_a_callable_is_not_imported_when_the_study_is_only_read(tmp_path):
+    spec = {"callable": "no_such_module:f", "directions": ["minimize"]}
+    with pytest.raises(ConfigError, match="cannot be imported"):
+        type(load_objective("objectives/ai_5hz.toml", POPS)).from_dict(spec, "stored", POPS)
+    read_only = type(load_objective("objectives/ai_5hz.toml", POPS)).from_dict(spec, "stored", POPS,
+                                                                              import_callable=False)
+    assert read_only.directions == ["minimize"]

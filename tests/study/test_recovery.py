@@ -30,7 +30,6 @@ def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypa
     victim = subprocess.Popen([sys.executable, "-m", "opsnn_opt", "worker", "crash"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     store = Store()
-    assert [r.state for r in store.runs("crash")] == []
     try:
         deadline = time.monotonic() + 90
         # The run is done and the objective is hanging once the results path is reported.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from opsnn_opt.errors import ConfigError
@@ -32,7 +34,7 @@ def test_tiny_space(tmp_path):
     assert space.settings["simtime_ms"] == 200.0 and space.settings["chunk_ms"] == 50.0
     # What a study stores is enough to rebuild the same space.
     again = type(space).from_dict(space.to_dict(), "stored")
-    assert again.to_dict() == space.to_dict()
+    assert dataclasses.replace(again, source=space.source) == space
 
 
 def test_grid_values(tmp_path):
@@ -100,3 +102,26 @@ def test_a_free_choice_parameter_needs_choices(tmp_path):
         load_space(write(tmp_path, text))
     text = TINY_SPACE + '\n[params.stimulus]\nchoices = ["none", "pulse"]\n'
     assert load_space(write(tmp_path, text)).free[-1].choices == ("none", "pulse")
+
+
+def test_grid_never_passes_high(tmp_path):
+    space = load_space(write(tmp_path, TINY_SPACE.replace('scale = "log"', "step = 1.8")))
+    assert space.grid()["g_exc_nS"] == pytest.approx([1.0, 2.8, 4.6])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("n_neurons = 60", 'n_neurons = "60"', r"n_neurons must be an int .* written as a TOML number; got the string '60'"),
+        ("low = 1.0", 'low = "1.0"', r"g_exc_nS must be a number .* written as a TOML number"),
+        ("choices = [300.0, 800.0]", "choices = [300.0, 300.0]", r"'choices' must be a list of distinct values"),
+        ("n_neurons = 60", "n_neurons = 1" + "0" * 400, r"n_neurons must be an int in \[5, 200000\]"),
+        ("simtime_ms = 200.0", "simtime_ms = 200.05", r"simtime_ms must be a whole multiple of timestep_ms \(0.1 ms\)"),
+        ("[params.input_rate_hz]", "[params.events_path]\nlow = 1\nhigh = 2\n\n[params.input_rate_hz]",
+         r"events_path is any text, so a free events_path needs 'choices'"),
+    ],
+)
+def test_more_bad_spaces(tmp_path, old, new, message):
+    assert old in TINY_SPACE
+    with pytest.raises(ConfigError, match=message):
+        load_space(write(tmp_path, TINY_SPACE.replace(old, new, 1)))
