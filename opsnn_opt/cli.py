@@ -83,7 +83,11 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_study_create(args: argparse.Namespace) -> int:
+    import optuna
+
     from opsnn_opt.store import Store
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own line says what was created
     from opsnn_opt.study import check_specs, create_study, load_objective, load_space
 
     space = load_space(args.space)

@@ -11,21 +11,7 @@ __all__ = ["add_parser", "run_workers_bench"]
 
 TARGET_SPEEDUP_2_WORKERS = 1.8
 
-_SPACE = """
-model = "balanced"
-simtime_ms = {simtime}
-[fixed]
-n_neurons = {n_neurons}
-seed = 1
-[params.g_inh_nS]
-low = 30.0
-high = 90.0
-"""
-_OBJECTIVE = """
-[[metrics]]
-name = "rate_hz.exc"
-target = 5.0
-"""
+_OBJECTIVE = {"metrics": [{"name": "rate_hz.exc", "target": 5.0}]}
 
 
 def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: float = 1000.0,
@@ -33,16 +19,16 @@ def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: floa
     """Run the same study (random sampler, ``n_trials`` trials) once per worker count on a fresh
     SQLite store; trials per minute include worker start-up (importing NEST) and the store."""
     from opsnn_opt.store import Store
-    from opsnn_opt.study import create_study, load_objective, load_space, run_local_workers
+    from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study, run_local_workers
 
     throughput: dict[str, float] = {}
     wall: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        (root / "space.toml").write_text(_SPACE.format(simtime=float(simtime_ms), n_neurons=n_neurons))
-        (root / "objective.toml").write_text(_OBJECTIVE)
-        space = load_space(root / "space.toml")
-        objective = load_objective(root / "objective.toml", space.populations)
+        space = SearchSpace.from_dict({"model": "balanced", "simtime_ms": float(simtime_ms),
+                                       "fixed": {"n_neurons": n_neurons, "seed": 1},
+                                       "params": {"g_inh_nS": {"low": 30.0, "high": 90.0}}}, "bench workers")
+        objective = ObjectiveSpec.from_dict(_OBJECTIVE, "bench workers", space.populations)
         for k in worker_counts:
             store = Store(f"sqlite:///{root / f'workers-{k}.sqlite3'}")
             opened = create_study(f"bench-{k}", space, objective, sampler="random", seed=0, store=store)

@@ -7,6 +7,7 @@ local and distributed runs behave alike. The trials are split evenly between the
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -33,7 +34,8 @@ def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
     log_dir.mkdir(parents=True, exist_ok=True)
     # The URL goes through the environment, not the command line, where `ps` would show a password.
     env = {**os.environ, "OPSNN_ARTIFACTS": str(opened.store.artifacts), "OPSNN_STORAGE": opened.store.url}
-    seen = {t.number for t in opened.study.get_trials(deepcopy=False) if t.state.is_finished()}
+    # Trials that were already there, or that other hosts' workers finish, are not ours to count.
+    seen = {t.number for t in opened.study.get_trials(deepcopy=False)}
     procs = []
     for i, n in enumerate(split_trials(n_trials, workers)):
         log = (log_dir / f"worker-{i}.log").open("ab")
@@ -65,7 +67,9 @@ def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
 
 def _new_rows(opened: OpenStudy, seen: set[int]) -> list[dict]:
     rows = []
-    finished = {t.number for t in opened.study.get_trials(deepcopy=False) if t.state.is_finished()} - seen
+    host = socket.gethostname()
+    finished = {t.number for t in opened.study.get_trials(deepcopy=False)
+                if t.state.is_finished() and t.user_attrs.get("host") == host} - seen
     if finished:
         rows = [r for r in trial_rows(opened) if r["trial"] in finished]
         seen |= finished
