@@ -28,6 +28,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check opsnn_opt tests
+	$(VENV)/bin/ruff format --check opsnn_opt tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

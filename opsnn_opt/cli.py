@@ -37,9 +37,15 @@ def _print_json(obj: Any) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from opsnn_opt.pipeline import RunSpec, run
 
-    spec = RunSpec.create(args.model, _parse_sets(args.set), backend=args.backend, simtime_ms=args.simtime,
-                          results_format=args.format, chunk_ms=args.chunk,
-                          settings_where="--simtime/--chunk")
+    spec = RunSpec.create(
+        args.model,
+        _parse_sets(args.set),
+        backend=args.backend,
+        simtime_ms=args.simtime,
+        results_format=args.format,
+        chunk_ms=args.chunk,
+        settings_where="--simtime/--chunk",
+    )
     out = Path(args.out) if args.out else Path("storage") / "runs" / f"{spec.model}-{time.strftime('%Y%m%d-%H%M%S')}"
     result = run(spec, out)
     d = result.as_dict()
@@ -47,13 +53,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_json(d)
         return 0
     print(f"{spec.model} on {spec.backend}, {spec.simtime_ms:g} ms, seed {spec.seed}")
-    print("params:  " + ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}"
-                                  for k, v in spec.params.items()))
+    print(
+        "params:  " + ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in spec.params.items())
+    )
     print("metrics:")
     for name, value in d["metrics"].items():
         print(f"  {name:24s} {'nan' if value is None else f'{value:.4g}'}")
-    print("timings: " + ", ".join(f"{k}={v:.3f}" for k, v in d["timings"].items()) +
-          f"; peak RSS {d['peak_rss_mb']:.0f} MB")
+    print(
+        "timings: "
+        + ", ".join(f"{k}={v:.3f}" for k, v in d["timings"].items())
+        + f"; peak RSS {d['peak_rss_mb']:.0f} MB"
+    )
     print(f"results: {d['results_path']}")
     return 0
 
@@ -62,12 +72,29 @@ def cmd_models(args: argparse.Namespace) -> int:
     from opsnn_opt.models import MODELS
 
     if args.json:
-        _print_json({name: {"summary": cls.summary, "populations": list(cls.populations),
-                            "params": {p.name: {"unit": p.unit, "default": p.default, "kind": p.kind, "doc": p.doc,
-                                                **({"low": p.low, "high": p.high} if hasattr(p, "low") else
-                                                   {"choices": list(getattr(p, "choices", ()))})}
-                                       for p in cls.params.values()}}
-                     for name, cls in MODELS.items()})
+        _print_json(
+            {
+                name: {
+                    "summary": cls.summary,
+                    "populations": list(cls.populations),
+                    "params": {
+                        p.name: {
+                            "unit": p.unit,
+                            "default": p.default,
+                            "kind": p.kind,
+                            "doc": p.doc,
+                            **(
+                                {"low": p.low, "high": p.high}
+                                if hasattr(p, "low")
+                                else {"choices": list(getattr(p, "choices", ()))}
+                            ),
+                        }
+                        for p in cls.params.values()
+                    },
+                }
+                for name, cls in MODELS.items()
+            }
+        )
         return 0
     for name, cls in MODELS.items():
         print(f"{name}: {cls.summary}")
@@ -93,11 +120,20 @@ def cmd_study_create(args: argparse.Namespace) -> int:
     space = load_space(args.space)
     objective = load_objective(args.objective, space.populations)
     check_specs(args.name, space, objective, args.sampler)  # before the store is opened or created
-    opened = create_study(args.name, space, objective, sampler=args.sampler, seed=args.seed,
-                          store=Store(args.storage), load_if_exists=args.load_if_exists)
-    print(f"study {opened.name!r}: model {space.model} on {space.backend}, "
-          f"{len(space.free)} free parameters, directions {objective.directions}, sampler {args.sampler}, "
-          f"store {opened.store.display_url}")
+    opened = create_study(
+        args.name,
+        space,
+        objective,
+        sampler=args.sampler,
+        seed=args.seed,
+        store=Store(args.storage),
+        load_if_exists=args.load_if_exists,
+    )
+    print(
+        f"study {opened.name!r}: model {space.model} on {space.backend}, "
+        f"{len(space.free)} free parameters, directions {objective.directions}, sampler {args.sampler}, "
+        f"store {opened.store.display_url}"
+    )
     return 0
 
 
@@ -111,9 +147,16 @@ def _open(args: argparse.Namespace, worker_index: int | None = None, for_trials:
 def _best_dict(opened: Any) -> list[dict[str, Any]]:
     from opsnn_opt.study import best_trials
 
-    return [{"trial": t.number, "values": t.values, "params": t.params,
-             "metrics": {m: t.user_attrs.get(m) for m in opened.objective.metric_names},
-             "results_path": t.user_attrs.get("results_path")} for t in best_trials(opened)]
+    return [
+        {
+            "trial": t.number,
+            "values": t.values,
+            "params": t.params,
+            "metrics": {m: t.user_attrs.get(m) for m in opened.objective.metric_names},
+            "results_path": t.user_attrs.get("results_path"),
+        }
+        for t in best_trials(opened)
+    ]
 
 
 def _print_best(opened: Any) -> None:
@@ -124,10 +167,14 @@ def _print_best(opened: Any) -> None:
         values = ", ".join(f"{v:.4g}" for v in b["values"])
         label = "best trial" if len(b["values"]) == 1 else "Pareto-optimal trial"
         print(f"{label} {b['trial']}: value {values}")
-        print("  params:  " + ", ".join(f"{k}={v:.4g}" if not isinstance(v, str) else f"{k}={v}"
-                                        for k, v in b["params"].items()))
-        print("  metrics: " + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}"
-                                        for k, v in b["metrics"].items()))
+        print(
+            "  params:  "
+            + ", ".join(f"{k}={v:.4g}" if not isinstance(v, str) else f"{k}={v}" for k, v in b["params"].items())
+        )
+        print(
+            "  metrics: "
+            + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}" for k, v in b["metrics"].items())
+        )
         print(f"  results: {b['results_path']}")
 
 
@@ -194,8 +241,9 @@ def _positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt import __version__
 
-    parser = argparse.ArgumentParser(prog="opsnn", description="Optimise spiking network configurations "
-                                     "with Optuna, PyNN and NEST.")
+    parser = argparse.ArgumentParser(
+        prog="opsnn", description="Optimise spiking network configurations with Optuna, PyNN and NEST."
+    )
     parser.add_argument("--version", action="version", version=f"opsnn_opt {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,15 +265,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_models)
 
-    study = sub.add_parser("study", help="create, run and inspect studies").add_subparsers(dest="study_command",
-                                                                                            required=True)
+    study = sub.add_parser("study", help="create, run and inspect studies").add_subparsers(
+        dest="study_command", required=True
+    )
     p = study.add_parser("create", parents=[storage], help="create a study from a search space and objective")
     p.add_argument("name")
     p.add_argument("--space", required=True, help="search-space TOML file")
     p.add_argument("--objective", required=True, help="objective TOML file")
     p.add_argument("--sampler", default="tpe", help="tpe (default), random, cmaes or grid")
-    p.add_argument("--seed", type=int, default=None,
-                   help="sampler seed (mixed with each worker's index and the study's trial count)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="sampler seed (mixed with each worker's index and the study's trial count)",
+    )
     p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
     p.set_defaults(func=cmd_study_create)
 
@@ -235,8 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, default=1)
     p.set_defaults(func=cmd_study_run)
 
-    for name, func, text in (("show", cmd_study_show, "a table of the trials and their metrics"),
-                             ("best", cmd_study_best, "the best configuration and its metrics")):
+    for name, func, text in (
+        ("show", cmd_study_show, "a table of the trials and their metrics"),
+        ("best", cmd_study_best, "the best configuration and its metrics"),
+    ):
         p = study.add_parser(name, parents=[storage], help=text)
         p.add_argument("name")
         p.add_argument("--json", action="store_true")
@@ -249,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bench_commands(sub, storage)
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
+
     add_plot_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")

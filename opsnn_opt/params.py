@@ -68,8 +68,9 @@ class Param:
         ``where`` names the source of the value (a file and field, or a CLI option).
         """
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ConfigError(f"{where}: {self.name} must be {self.range_text} ({self.unit or 'no unit'}); "
-                              f"got {value!r}")
+            raise ConfigError(
+                f"{where}: {self.name} must be {self.range_text} ({self.unit or 'no unit'}); got {value!r}"
+            )
         try:
             number = float(value)
         except (ValueError, OverflowError):
@@ -133,8 +134,9 @@ class Choice:
         if isinstance(value, str) and value in self.choices:
             return value
         which = "" if self.noun == self.name else f" for {self.name}"
-        raise ConfigError(f"{where}: unknown {self.noun} {value!r}{which}; valid {self.plural} are: "
-                          f"{', '.join(self.choices)}")
+        raise ConfigError(
+            f"{where}: unknown {self.noun} {value!r}{which}; valid {self.plural} are: {', '.join(self.choices)}"
+        )
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,7 @@ RUN_SETTINGS = ParamTable(
     Param("simtime_ms", "ms", 1000.0, 1.0, 1e7, "simulated time"),
     Param("timestep_ms", "ms", 0.1, 0.01, 1.0, "integration time step"),
     Param("chunk_ms", "ms", 100.0, 1.0, 1e7, "simulate in chunks of this length (pruning checks between)"),
-    Param("record_v_cells", "", 2, 0, 1000, "number of cells per population whose V_m is recorded",
-          kind="int"),
+    Param("record_v_cells", "", 2, 0, 1000, "number of cells per population whose V_m is recorded", kind="int"),
 )
 RESULT_SUFFIX = {"nix": ".nix", "neo-nix": ".nix", "pickle": ".pkl"}
 
@@ -55,9 +54,17 @@ class RunSpec:
     results_format: str = "nix"
 
     @classmethod
-    def create(cls, model: str, values: Mapping[str, Any] | None = None, *, backend: str = "nest",
-               results_format: str = "nix", where: str = "--set", settings_where: str | None = None,
-               **settings: Any) -> RunSpec:
+    def create(
+        cls,
+        model: str,
+        values: Mapping[str, Any] | None = None,
+        *,
+        backend: str = "nest",
+        results_format: str = "nix",
+        where: str = "--set",
+        settings_where: str | None = None,
+        **settings: Any,
+    ) -> RunSpec:
         """Validate everything (model, parameters, settings) before anything is simulated.
 
         ``where`` and ``settings_where`` name the source of the values in error messages.
@@ -70,12 +77,15 @@ class RunSpec:
         for name in ("simtime_ms", "chunk_ms"):
             steps = resolved[name] / resolved["timestep_ms"]
             if abs(steps - round(steps)) > 1e-6:
-                raise ConfigError(f"{settings_where}: {name} must be a whole multiple of timestep_ms "
-                                  f"({resolved['timestep_ms']:g} ms); got {resolved[name]:g}")
+                raise ConfigError(
+                    f"{settings_where}: {name} must be a whole multiple of timestep_ms "
+                    f"({resolved['timestep_ms']:g} ms); got {resolved[name]:g}"
+                )
         get_backend(backend).check_model(m, params, resolved["timestep_ms"], where)
         if results_format not in RESULT_SUFFIX:
-            raise ConfigError(f"{where}: unknown results format {results_format!r}; valid formats are: "
-                              f"{', '.join(RESULT_SUFFIX)}")
+            raise ConfigError(
+                f"{where}: unknown results format {results_format!r}; valid formats are: {', '.join(RESULT_SUFFIX)}"
+            )
         return cls(model, params, backend=backend, results_format=results_format, **resolved)
 
     @property
@@ -103,8 +113,11 @@ class RunResult:
 
         ``metrics_unavailable`` and ``resources`` appear only when the backend sets them.
         """
-        extra = {k: v for k, v in (("metrics_unavailable", self.metrics_unavailable),
-                                   ("resources", dict(self.resources))) if v}
+        extra = {
+            k: v
+            for k, v in (("metrics_unavailable", self.metrics_unavailable), ("resources", dict(self.resources)))
+            if v
+        }
         return {
             "model": self.spec.model,
             "backend": self.spec.backend,
@@ -145,8 +158,13 @@ def versions(backend: Backend) -> dict[str, str]:
     """Versions recorded with every run: opsnn_opt, numpy, neo, Python and the simulator stack."""
     import neo
 
-    return {"opsnn_opt": __version__, "numpy": np.__version__, "neo": neo.__version__,
-            "python": platform.python_version(), **backend.versions()}
+    return {
+        "opsnn_opt": __version__,
+        "numpy": np.__version__,
+        "neo": neo.__version__,
+        "python": platform.python_version(),
+        **backend.versions(),
+    }
 
 
 def record_network(network: Network, record_v_cells: int) -> None:
@@ -193,8 +211,9 @@ def _simulator_errors(spec: RunSpec) -> Iterator[None]:
         raise SimulationError(f"{spec.model} on {spec.backend} failed: {type(exc).__name__}: {exc}") from exc
 
 
-def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
-        on_chunk: ChunkCallback | None = None) -> RunResult:
+def run(
+    spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None, on_chunk: ChunkCallback | None = None
+) -> RunResult:
     """Build, simulate, write and analyse one configuration.
 
     Parameters
@@ -250,8 +269,15 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
     run_versions = versions(backend)
     t1 = time.perf_counter()
     path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
-    metadata = {"model": spec.model, "backend": spec.backend, "params": dict(spec.params), "seed": spec.seed,
-                "simtime_ms": spec.simtime_ms, "timestep_ms": spec.timestep_ms, "provenance": run_versions}
+    metadata = {
+        "model": spec.model,
+        "backend": spec.backend,
+        "params": dict(spec.params),
+        "seed": spec.seed,
+        "simtime_ms": spec.simtime_ms,
+        "timestep_ms": spec.timestep_ms,
+        "provenance": run_versions,
+    }
     unavailable, resources = backend.data_unavailable, backend.resources()
     metadata.update({k: v for k, v in (("metrics_unavailable", unavailable), ("resources", resources)) if v})
     write_block(block, path, format=spec.results_format, metadata=metadata)
@@ -264,5 +290,13 @@ def run(spec: RunSpec, out_dir: str | Path, *, backend: Backend | None = None,
         metrics = {name: math.nan for name in metric_names(model.populations)}
     timings["analysis_s"] = time.perf_counter() - t1
     timings["total_s"] = time.perf_counter() - t0
-    return RunResult(spec, metrics, timings, _peak_rss_mb(), str(path), run_versions,
-                     metrics_unavailable=unavailable, resources=resources)
+    return RunResult(
+        spec,
+        metrics,
+        timings,
+        _peak_rss_mb(),
+        str(path),
+        run_versions,
+        metrics_unavailable=unavailable,
+        resources=resources,
+    )

@@ -13,8 +13,21 @@ from tests.conftest import TINY_OBJECTIVE, TINY_SPACE
 
 
 def test_run_json_prints_exactly_the_contract(workdir, capsys):
-    code = main(["run", "balanced", "--set", "n_neurons=60", "--set", "p_connect=0.1", "--simtime", "200",
-                 "--json", "--out", str(workdir / "out")])
+    code = main(
+        [
+            "run",
+            "balanced",
+            "--set",
+            "n_neurons=60",
+            "--set",
+            "p_connect=0.1",
+            "--simtime",
+            "200",
+            "--json",
+            "--out",
+            str(workdir / "out"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     d = json.loads(out)  # exactly one JSON object, nothing else on stdout
@@ -45,7 +58,10 @@ def test_models_lists_parameters_with_units_defaults_and_ranges(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "brunnel"], "opsnn: error: model: unknown model 'brunnel'; valid models are: balanced, brunel, v1_sheet"),
+        (
+            ["run", "brunnel"],
+            "opsnn: error: model: unknown model 'brunnel'; valid models are: balanced, brunel, v1_sheet",
+        ),
         (["run", "balanced", "--simtime", "20.05"], "simtime_ms must be a whole multiple of timestep_ms (0.1 ms)"),
         (["run", "balanced", "--out", "/proc/nope"], "opsnn: error: "),
         (["bench", "overhead", "--sizes", "a"], "--sizes must be whole numbers >= 5 separated by commas; got 'a'"),
@@ -83,10 +99,18 @@ def test_unknown_study(workdir, capsys):
 BAD_INPUTS = [
     ("space", 'model = "balanced"', 'model = "nope"', "space.toml: 'model': unknown model 'nope'"),
     ("space", "[params.g_exc_nS]", "[params.g_ex]", "space.toml [params]: unknown parameter 'g_ex'"),
-    ("space", "low = 1.0\nhigh = 6.0", "low = 6.0\nhigh = 1.0",
-     "space.toml [params.g_exc_nS]: low < high must hold, but got (low=6, high=1)"),
-    ("space", "choices = [300.0, 800.0]", "choices = [-5.0, 800.0]",
-     "space.toml [params.input_rate_hz] choices: input_rate_hz must be a number in [0, 100000] (Hz); got -5"),
+    (
+        "space",
+        "low = 1.0\nhigh = 6.0",
+        "low = 6.0\nhigh = 1.0",
+        "space.toml [params.g_exc_nS]: low < high must hold, but got (low=6, high=1)",
+    ),
+    (
+        "space",
+        "choices = [300.0, 800.0]",
+        "choices = [-5.0, 800.0]",
+        "space.toml [params.input_rate_hz] choices: input_rate_hz must be a number in [0, 100000] (Hz); got -5",
+    ),
     ("objective", 'name = "cv_isi.exc"', 'name = "cv.exc"', "objective.toml [[metrics]] #2: unknown metric 'cv.exc'"),
     ("objective", "scale = 0.25", "scale = 0", "objective.toml [[metrics]] #2: 'scale' must be a number in (0, inf)"),
 ]

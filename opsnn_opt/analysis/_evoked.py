@@ -18,8 +18,9 @@ __all__ = ["LatencyFit", "SpreadFit", "activity_spread", "first_spike_latency_ms
 MAX_FIT_POINTS = 500
 
 
-def first_spike_latency_ms(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, onset_ms: float,
-                           window_ms: float = np.inf) -> np.ndarray:
+def first_spike_latency_ms(
+    times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, onset_ms: float, window_ms: float = np.inf
+) -> np.ndarray:
     """Latency (ms) of each neuron's first spike in ``[onset_ms, onset_ms + window_ms)``.
 
     Returns an array of shape ``(n_neurons,)``, nan for neurons without such a spike.
@@ -56,8 +57,14 @@ class LatencyFit:
     n_points: int
 
 
-def latency_fit(distance_mm: np.ndarray, latency_ms: np.ndarray, *, min_points: int = 5,
-                max_points: int = MAX_FIT_POINTS, seed: int = 0) -> LatencyFit:
+def latency_fit(
+    distance_mm: np.ndarray,
+    latency_ms: np.ndarray,
+    *,
+    min_points: int = 5,
+    max_points: int = MAX_FIT_POINTS,
+    seed: int = 0,
+) -> LatencyFit:
     """Fit the wave's travel: Theil–Sen regression of latency on distance from the stimulus.
 
     Theil–Sen (the median of pairwise slopes, :func:`scipy.stats.theilslopes`) is robust to
@@ -118,9 +125,19 @@ class SpreadFit:
     sigma_mm: np.ndarray
 
 
-def activity_spread(times_ms: np.ndarray, senders: np.ndarray, positions_mm: np.ndarray, center_mm: np.ndarray,
-                    onset_ms: float, *, t_start_ms: float | None = None, bin_ms: float = 1.0,
-                    min_spikes: int = 5, saturation: float = 0.9, max_background: float = 0.2) -> SpreadFit:
+def activity_spread(
+    times_ms: np.ndarray,
+    senders: np.ndarray,
+    positions_mm: np.ndarray,
+    center_mm: np.ndarray,
+    onset_ms: float,
+    *,
+    t_start_ms: float | None = None,
+    bin_ms: float = 1.0,
+    min_spikes: int = 5,
+    saturation: float = 0.9,
+    max_background: float = 0.2,
+) -> SpreadFit:
     """σ(t), the RMS distance from ``center_mm`` of the spikes in each bin after ``onset_ms``.
 
     Parameters

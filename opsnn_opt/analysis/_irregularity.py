@@ -42,8 +42,7 @@ def sorted_by_neuron(times_ms: np.ndarray, senders: np.ndarray) -> tuple[np.ndar
     return times_ms, senders
 
 
-def isi_stats(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int,
-              min_spikes: int = MIN_SPIKES) -> IsiStats:
+def isi_stats(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, min_spikes: int = MIN_SPIKES) -> IsiStats:
     """CV, CV2 and LV of each neuron's ISIs.
 
     Parameters

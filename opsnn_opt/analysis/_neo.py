@@ -52,8 +52,9 @@ class _ToMs:
 
 def _population_arrays(trains: Sequence[Any], factors: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     counts = np.fromiter((len(t) for t in trains), dtype=np.int64, count=len(trains))
-    index = np.fromiter((t.annotations.get("source_index", i) for i, t in enumerate(trains)),
-                        dtype=np.int64, count=len(trains))
+    index = np.fromiter(
+        (t.annotations.get("source_index", i) for i, t in enumerate(trains)), dtype=np.int64, count=len(trains)
+    )
     if not counts.sum():
         return np.empty(0), np.empty(0, dtype=np.int64), int(index.max()) + 1
     times = np.concatenate([np.asarray(t, dtype=np.float64).ravel() for t in trains])
@@ -62,8 +63,9 @@ def _population_arrays(trains: Sequence[Any], factors: np.ndarray) -> tuple[np.n
     return times, np.repeat(index, counts), int(index.max()) + 1
 
 
-def _voltage(segment: Any, ranges: Mapping[str, tuple[int, int]],
-             ids_to_index: Mapping[str, dict[int, int]]) -> dict[str, Any]:
+def _voltage(
+    segment: Any, ranges: Mapping[str, tuple[int, int]], ids_to_index: Mapping[str, dict[int, int]]
+) -> dict[str, Any]:
     """V_m of every ``"v"`` signal whose population is known, as one (n_samples, n_channels) array.
 
     Signals sampled with another period or start than the first are left out; signals of
@@ -86,8 +88,7 @@ def _voltage(segment: Any, ranges: Mapping[str, tuple[int, int]],
         if local is None or len(local) != n_ch:
             ids = sig.array_annotations.get("source_ids", sig.annotations.get("channel_ids"))
             lookup = ids_to_index.get(pop, {})
-            local = ([lookup.get(int(i), -1) for i in ids] if ids is not None and len(ids) == n_ch
-                     else np.arange(n_ch))
+            local = [lookup.get(int(i), -1) for i in ids] if ids is not None and len(ids) == n_ch else np.arange(n_ch)
         local = np.asarray(local, dtype=np.int64)
         start, stop = ranges[pop]
         ok = (local >= 0) & (local < stop - start)
@@ -96,8 +97,12 @@ def _voltage(segment: Any, ranges: Mapping[str, tuple[int, int]],
     if not columns or sum(c.shape[1] for c in columns) == 0:
         return {}
     n_samples = min(c.shape[0] for c in columns)
-    return {"v_mv": np.concatenate([c[:n_samples] for c in columns], axis=1),
-            "v_senders": np.concatenate(senders), "v_dt_ms": dt_ms, "v_t_start_ms": t0_ms}
+    return {
+        "v_mv": np.concatenate([c[:n_samples] for c in columns], axis=1),
+        "v_senders": np.concatenate(senders),
+        "v_dt_ms": dt_ms,
+        "v_t_start_ms": t0_ms,
+    }
 
 
 def spike_data_from_segment(segment: Any) -> SpikeData:
@@ -138,8 +143,12 @@ def spike_data_from_segment(segment: Any) -> SpikeData:
     if not any(sig.name == V_SIGNAL_NAME for sig in segment.analogsignals):
         return data
     ids_to_index = {
-        name: {int(t.annotations[key]): int(t.annotations.get("source_index", i))
-               for i, t in enumerate(group) for key in ("source_id", "channel_id") if key in t.annotations}
+        name: {
+            int(t.annotations[key]): int(t.annotations.get("source_index", i))
+            for i, t in enumerate(group)
+            for key in ("source_id", "channel_id")
+            if key in t.annotations
+        }
         for name, group in grouped.items()
     }
     voltage = _voltage(segment, data.populations, ids_to_index)
@@ -183,8 +192,9 @@ def spike_data_from_block(block: Any) -> SpikeData:
             start, stop = data.populations[pop]
             p = np.asarray(p, dtype=np.float64)
             if p.shape != (stop - start, 3):
-                raise ValueError(f"positions_mm[{pop!r}] must have shape (n, 3) with n = {stop - start} "
-                                 f"neurons, but got {p.shape}")
+                raise ValueError(
+                    f"positions_mm[{pop!r}] must have shape (n, 3) with n = {stop - start} neurons, but got {p.shape}"
+                )
             xyz[start:stop] = p
         extra["positions_mm"] = xyz
     stimulus = block.annotations.get(STIMULUS_KEY)

@@ -9,8 +9,9 @@ import numpy as np
 __all__ = ["OscillationPeak", "oscillation_peak", "population_rate_hz", "rate_spectrum"]
 
 
-def population_rate_hz(times_ms: np.ndarray, n_neurons: int, t_start_ms: float, t_stop_ms: float,
-                       bin_ms: float = 1.0) -> np.ndarray:
+def population_rate_hz(
+    times_ms: np.ndarray, n_neurons: int, t_start_ms: float, t_stop_ms: float, bin_ms: float = 1.0
+) -> np.ndarray:
     """Population rate (Hz per neuron) in bins of ``bin_ms``; a last partial bin is dropped.
 
     Parameters
@@ -37,8 +38,7 @@ def population_rate_hz(times_ms: np.ndarray, n_neurons: int, t_start_ms: float, 
     return counts * (1000.0 / (bin_ms * n_neurons))
 
 
-def rate_spectrum(rate_hz: np.ndarray, bin_ms: float = 1.0, segment_ms: float = 256.0
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def rate_spectrum(rate_hz: np.ndarray, bin_ms: float = 1.0, segment_ms: float = 256.0) -> tuple[np.ndarray, np.ndarray]:
     """Welch power spectral density of a rate signal (mean removed).
 
     Parameters
@@ -84,9 +84,17 @@ class OscillationPeak:
     rel_power: float
 
 
-def oscillation_peak(times_ms: np.ndarray, n_neurons: int, t_start_ms: float, t_stop_ms: float, *,
-                     bin_ms: float = 1.0, segment_ms: float = 256.0, f_min_hz: float = 5.0,
-                     band_bins: int = 2) -> OscillationPeak:
+def oscillation_peak(
+    times_ms: np.ndarray,
+    n_neurons: int,
+    t_start_ms: float,
+    t_stop_ms: float,
+    *,
+    bin_ms: float = 1.0,
+    segment_ms: float = 256.0,
+    f_min_hz: float = 5.0,
+    band_bins: int = 2,
+) -> OscillationPeak:
     """Peak frequency and relative power of the population-rate spectrum.
 
     Parameters
@@ -119,4 +127,4 @@ def oscillation_peak(times_ms: np.ndarray, n_neurons: int, t_start_ms: float, t_
         return none
     k = int(np.flatnonzero(use)[np.argmax(psd[use])])
     lo = max(k - band_bins, int(np.flatnonzero(use)[0]))
-    return OscillationPeak(float(freqs[k]), float(psd[lo:k + band_bins + 1].sum() / total))
+    return OscillationPeak(float(freqs[k]), float(psd[lo : k + band_bins + 1].sum() / total))

@@ -37,8 +37,16 @@ class RateMaps:
     bin_ms: float
 
 
-def rate_maps(times_ms: np.ndarray, senders: np.ndarray, positions_mm: np.ndarray, t_start_ms: float,
-              t_stop_ms: float, *, bin_ms: float = 2.0, cell_mm: float | None = None) -> RateMaps:
+def rate_maps(
+    times_ms: np.ndarray,
+    senders: np.ndarray,
+    positions_mm: np.ndarray,
+    t_start_ms: float,
+    t_stop_ms: float,
+    *,
+    bin_ms: float = 2.0,
+    cell_mm: float | None = None,
+) -> RateMaps:
     """Rate maps on a square grid over the x-y extent of the positions.
 
     Parameters
@@ -74,7 +82,7 @@ def rate_maps(times_ms: np.ndarray, senders: np.ndarray, positions_mm: np.ndarra
         cell_mm = float(np.sqrt(4.0 * area / placed.size))
     if not cell_mm > 0:
         raise ValueError(f"cell_mm must be > 0, but got cell_mm={cell_mm}")
-    nx, ny = (np.floor((hi - lo) / cell_mm).astype(int) + 1)
+    nx, ny = np.floor((hi - lo) / cell_mm).astype(int) + 1
     cell_of = np.full(positions_mm.shape[0], -1, dtype=np.int64)
     ij = np.minimum(np.floor((xy - lo) / cell_mm).astype(int), [nx - 1, ny - 1])
     cell_of[placed] = ij[:, 1] * nx + ij[:, 0]
@@ -138,8 +146,9 @@ def _dominant_band(rate: np.ndarray, bin_ms: float, f_min_hz: float) -> tuple[fl
     return 0.5 * peak, 1.5 * peak
 
 
-def _unit_phasor(maps: RateMaps, band_hz: tuple[float, float] | None, f_min_hz: float
-                 ) -> tuple[np.ndarray, tuple[float, float]]:
+def _unit_phasor(
+    maps: RateMaps, band_hz: tuple[float, float] | None, f_min_hz: float
+) -> tuple[np.ndarray, tuple[float, float]]:
     from scipy.signal import butter, hilbert, sosfiltfilt
 
     rate = np.nan_to_num(maps.rate_hz - maps.rate_hz.mean(axis=0))  # empty cells: nan in every frame
@@ -170,8 +179,15 @@ def _nanmedian_rows(a: np.ndarray) -> np.ndarray:
     return np.nanmedian(a, axis=1) if np.isnan(a).any() else np.median(a, axis=1)
 
 
-def phase_waves(maps: RateMaps, center_mm: np.ndarray, *, band_hz: tuple[float, float] | None = None,
-                pgd_threshold: float = 0.5, f_min_hz: float = 2.0, edge_frames: int | None = None) -> PhaseWaves:
+def phase_waves(
+    maps: RateMaps,
+    center_mm: np.ndarray,
+    *,
+    band_hz: tuple[float, float] | None = None,
+    pgd_threshold: float = 0.5,
+    f_min_hz: float = 2.0,
+    edge_frames: int | None = None,
+) -> PhaseWaves:
     """Wave statistics of rate maps (see :class:`PhaseWaves` and the module docstring).
 
     Parameters
@@ -205,7 +221,7 @@ def phase_waves(maps: RateMaps, center_mm: np.ndarray, *, band_hz: tuple[float, 
     edge = int(np.ceil(1000.0 / band[0] / maps.bin_ms)) if edge_frames is None else edge_frames
     edge = min(edge, (n_frames - 3) // 2)
     empty_cell = np.isnan(u[0, 1:-1, 1:-1]).ravel()
-    u = np.nan_to_num(u[edge:n_frames - edge])  # empty cells: 0, which adds nothing to the sums
+    u = np.nan_to_num(u[edge : n_frames - edge])  # empty cells: 0, which adds nothing to the sums
     # Central circular differences angle(u[k+1] conj(u[k-1])) / (2 step); the products are summed
     # over 3 x 3 cells first, which removes most of the upward bias that noise gives |∇φ|.
     mid = u[1:-1]
@@ -235,5 +251,12 @@ def phase_waves(maps: RateMaps, center_mm: np.ndarray, *, band_hz: tuple[float, 
         mx, my = -np.nanmean(gx[waves], axis=1), -np.nanmean(gy[waves], axis=1)
         weight = pgd[waves] / np.maximum(np.hypot(mx, my), 1e-300)
         direction = float(np.degrees(np.arctan2((my * weight).sum(), (mx * weight).sum())) % 360.0)
-    return PhaseWaves(pgd, float(np.nanmean(pgd)), float(np.mean(waves[np.isfinite(pgd)])), float(np.nanmedian(speed)),
-                      direction, float(np.nanmean(radial)), (float(band[0]), float(band[1])))
+    return PhaseWaves(
+        pgd,
+        float(np.nanmean(pgd)),
+        float(np.mean(waves[np.isfinite(pgd)])),
+        float(np.nanmedian(speed)),
+        direction,
+        float(np.nanmean(radial)),
+        (float(band[0]), float(band[1])),
+    )

@@ -25,8 +25,16 @@ from opsnn_opt.analysis import _evoked, _irregularity, _oscillation, _phase_wave
 from opsnn_opt.analysis._spikes import SpikeData
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["ALIASES", "METRICS", "Metric", "MetricInput", "check_metric_name", "compute_metrics",
-           "default_metric_names", "metric_names"]
+__all__ = [
+    "ALIASES",
+    "METRICS",
+    "Metric",
+    "MetricInput",
+    "check_metric_name",
+    "compute_metrics",
+    "default_metric_names",
+    "metric_names",
+]
 
 #: Bin width (ms) of the count-based synchrony measures (χ, population Fano factor, correlation).
 SYNCHRONY_BIN_MS = 5.0
@@ -60,23 +68,28 @@ class MetricInput:
 
     def chi(self, bin_ms: float = SYNCHRONY_BIN_MS) -> float:
         d = self.data
-        return self.cached(f"chi{bin_ms}", lambda: _synchrony.golomb_chi(d.times_ms, d.senders, d.n_neurons,
-                                                                         d.t_start_ms, d.t_stop_ms, bin_ms))
+        return self.cached(
+            f"chi{bin_ms}",
+            lambda: _synchrony.golomb_chi(d.times_ms, d.senders, d.n_neurons, d.t_start_ms, d.t_stop_ms, bin_ms),
+        )
 
     @property
     def oscillation(self) -> _oscillation.OscillationPeak:
         d = self.data
-        return self.cached("osc", lambda: _oscillation.oscillation_peak(d.times_ms, d.n_neurons, d.t_start_ms,
-                                                                        d.t_stop_ms))
+        return self.cached(
+            "osc", lambda: _oscillation.oscillation_peak(d.times_ms, d.n_neurons, d.t_start_ms, d.t_stop_ms)
+        )
 
     @property
     def waves(self) -> _phase_waves.PhaseWaves:
         d = self.data
 
         def make() -> _phase_waves.PhaseWaves:
-            maps = _phase_waves.rate_maps(d.times_ms, d.senders, d.positions_mm, d.t_start_ms, d.t_stop_ms,
-                                          bin_ms=WAVE_BIN_MS)
+            maps = _phase_waves.rate_maps(
+                d.times_ms, d.senders, d.positions_mm, d.t_start_ms, d.t_stop_ms, bin_ms=WAVE_BIN_MS
+            )
             return _phase_waves.phase_waves(maps, d.center_mm)
+
         return self.cached("waves", make)
 
     @property
@@ -86,14 +99,24 @@ class MetricInput:
         def make() -> _evoked.LatencyFit:
             lat = _evoked.first_spike_latency_ms(d.times_ms, d.senders, d.n_neurons, d.onset_ms)
             return _evoked.latency_fit(np.linalg.norm(d.positions_mm - d.center_mm, axis=1), lat)
+
         return self.cached("latency", make)
 
     @property
     def spread(self) -> _evoked.SpreadFit:
         d = self.data
-        return self.cached("spread", lambda: _evoked.activity_spread(d.times_ms, d.senders, d.positions_mm,
-                                                                     d.center_mm, d.onset_ms, t_start_ms=d.t_start_ms,
-                                                                     bin_ms=SPREAD_BIN_MS))
+        return self.cached(
+            "spread",
+            lambda: _evoked.activity_spread(
+                d.times_ms,
+                d.senders,
+                d.positions_mm,
+                d.center_mm,
+                d.onset_ms,
+                t_start_ms=d.t_start_ms,
+                bin_ms=SPREAD_BIN_MS,
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -139,68 +162,186 @@ def _percentile(q: float) -> Callable[[MetricInput], float]:
 
 def _state_code(m: MetricInput) -> float:
     d, th = m.data, _state.StateThresholds()
-    state = _state.state_from_measures(_rates.mean_rate_hz(d.times_ms.size, d.n_neurons, d.duration_ms),
-                                       _mean(m.isi.cv), _state.max_chi([m.chi(b) for b in th.chi_bins_ms]))
+    state = _state.state_from_measures(
+        _rates.mean_rate_hz(d.times_ms.size, d.n_neurons, d.duration_ms),
+        _mean(m.isi.cv),
+        _state.max_chi([m.chi(b) for b in th.chi_bins_ms]),
+    )
     return float(state.code)
 
 
 _SYNC = f"in {SYNCHRONY_BIN_MS:g} ms bins"
-METRICS: dict[str, Metric] = {m.base: m for m in (
-    # Rates (opsnn_opt.analysis._rates)
-    Metric("rate_hz", "Hz", "mean firing rate over the population's neurons (mean_rate_hz)",
-           lambda m: _rates.mean_rate_hz(_d(m).times_ms.size, _d(m).n_neurons, _d(m).duration_ms)),
-    Metric("silent_fraction", "", "fraction of neurons with no spike (silent_fraction)",
-           lambda m: _rates.silent_fraction(_d(m).senders, _d(m).n_neurons)),
-    Metric("rate_max_hz", "Hz", "largest firing rate of a neuron (rate_percentile_hz, q=100)", _percentile(100)),
-    Metric("rate_p10_hz", "Hz", "10th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(10)),
-    Metric("rate_p50_hz", "Hz", "median firing rate of the neurons (rate_percentile_hz)", _percentile(50)),
-    Metric("rate_p90_hz", "Hz", "90th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(90)),
-    # Irregularity (._irregularity): means over neurons with >= 3 spikes
-    Metric("cv_isi", "", "mean CV of inter-spike intervals over neurons with >= 3 spikes (cv_isi)",
-           lambda m: _mean(m.isi.cv)),
-    Metric("cv2_isi", "", "mean CV2 of the ISIs, Holt et al. 1996 (cv2_isi)", lambda m: _mean(m.isi.cv2)),
-    Metric("lv_isi", "", "mean local variation LV of the ISIs, Shinomoto et al. 2003 (lv_isi)",
-           lambda m: _mean(m.isi.lv)),
-    # Synchrony (._synchrony)
-    Metric("synchrony_chi", "", f"Golomb's chi from spike counts {_SYNC}, Golomb 2007 (golomb_chi)", lambda m: m.chi()),
-    Metric("fano_pop", "", f"Fano factor of the population count {_SYNC} (population_fano)",
-           lambda m: _synchrony.population_fano(_d(m).times_ms, _d(m).t_start_ms, _d(m).t_stop_ms, SYNCHRONY_BIN_MS)),
-    Metric("corr_mean", "", f"mean Pearson correlation of spike counts {_SYNC} over {CORR_PAIRS} pairs drawn "
-           f"with seed {CORR_SEED} (spike_count_correlation)",
-           lambda m: _synchrony.spike_count_correlation(_d(m).times_ms, _d(m).senders, _d(m).n_neurons,
-                                                        _d(m).t_start_ms, _d(m).t_stop_ms, SYNCHRONY_BIN_MS,
-                                                        CORR_PAIRS, CORR_SEED)),
-    Metric("synchrony_chi_vm", "", "Golomb's chi from the recorded membrane potentials (golomb_chi_vm)",
-           lambda m: _synchrony.golomb_chi_vm(_d(m).v_mv) if _d(m).has_v else float("nan"), requires="v"),
-    # Oscillation and state (._oscillation, ._state): every neuron
-    Metric("osc_peak_hz", "Hz", "peak frequency of the population-rate spectrum, Welch, 1 ms bins, >= 5 Hz "
-           "(oscillation_peak)", lambda m: m.oscillation.peak_hz, per_population=False),
-    Metric("osc_rel_power", "", "fraction of the rate spectrum's power in the peak band (oscillation_peak)",
-           lambda m: m.oscillation.rel_power, per_population=False),
-    Metric("state", "", "network state code over the whole run: 0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway; "
-           "Brunel 2000 (classify_state, default StateThresholds)", _state_code, per_population=False),
-    # Evoked waves (._evoked): from stimulus_center_mm and stimulus_onset_ms
-    Metric("wave_speed_mm_per_ms", "mm/ms", "1 / Theil-Sen slope of first-spike latency against distance "
-           "from the stimulus (latency_fit)", lambda m: m.latency.speed_mm_per_ms, False, "positions"),
-    Metric("wave_fit_r2", "", "R^2 of that latency-distance line (latency_fit)", lambda m: m.latency.r2,
-           False, "positions"),
-    Metric("spread_speed_mm_per_ms", "mm/ms", "growth rate of the RMS distance of spikes from the stimulus "
-           "(activity_spread)", lambda m: m.spread.speed_mm_per_ms, False, "positions"),
-    Metric("spread_diffusion_mm2_per_ms", "mm^2/ms", "diffusion coefficient: growth of the squared RMS distance "
-           "/ 4 (activity_spread)", lambda m: m.spread.diffusion_mm2_per_ms, False, "positions"),
-    # Ongoing waves (._phase_waves): Hilbert phase of rate maps in 2 ms frames
-    Metric("pgd_mean", "", "mean phase-gradient directionality, Rubino et al. 2006 (phase_waves)",
-           lambda m: m.waves.pgd_mean, False, "positions"),
-    Metric("wave_fraction", "", "fraction of frames with PGD >= 0.5 (phase_waves)",
-           lambda m: m.waves.wave_fraction, False, "positions"),
-    Metric("phase_speed_mm_per_ms", "mm/ms", "wave speed: instantaneous frequency / |phase gradient| "
-           "(phase_waves)", lambda m: m.waves.speed_mm_per_ms, False, "positions"),
-    Metric("wave_direction_deg", "deg", "dominant direction of travel of plane waves, 0 = +x (phase_waves)",
-           lambda m: m.waves.direction_deg, False, "positions"),
-    Metric("radial_index", "", "mean cosine between the direction of travel and the outward direction from "
-           "the stimulus: +1 expanding radial wave (phase_waves)", lambda m: m.waves.radial_index, False,
-           "positions"),
-)}
+METRICS: dict[str, Metric] = {
+    m.base: m
+    for m in (
+        # Rates (opsnn_opt.analysis._rates)
+        Metric(
+            "rate_hz",
+            "Hz",
+            "mean firing rate over the population's neurons (mean_rate_hz)",
+            lambda m: _rates.mean_rate_hz(_d(m).times_ms.size, _d(m).n_neurons, _d(m).duration_ms),
+        ),
+        Metric(
+            "silent_fraction",
+            "",
+            "fraction of neurons with no spike (silent_fraction)",
+            lambda m: _rates.silent_fraction(_d(m).senders, _d(m).n_neurons),
+        ),
+        Metric("rate_max_hz", "Hz", "largest firing rate of a neuron (rate_percentile_hz, q=100)", _percentile(100)),
+        Metric(
+            "rate_p10_hz", "Hz", "10th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(10)
+        ),
+        Metric("rate_p50_hz", "Hz", "median firing rate of the neurons (rate_percentile_hz)", _percentile(50)),
+        Metric(
+            "rate_p90_hz", "Hz", "90th percentile of the neurons' firing rates (rate_percentile_hz)", _percentile(90)
+        ),
+        # Irregularity (._irregularity): means over neurons with >= 3 spikes
+        Metric(
+            "cv_isi",
+            "",
+            "mean CV of inter-spike intervals over neurons with >= 3 spikes (cv_isi)",
+            lambda m: _mean(m.isi.cv),
+        ),
+        Metric("cv2_isi", "", "mean CV2 of the ISIs, Holt et al. 1996 (cv2_isi)", lambda m: _mean(m.isi.cv2)),
+        Metric(
+            "lv_isi",
+            "",
+            "mean local variation LV of the ISIs, Shinomoto et al. 2003 (lv_isi)",
+            lambda m: _mean(m.isi.lv),
+        ),
+        # Synchrony (._synchrony)
+        Metric(
+            "synchrony_chi", "", f"Golomb's chi from spike counts {_SYNC}, Golomb 2007 (golomb_chi)", lambda m: m.chi()
+        ),
+        Metric(
+            "fano_pop",
+            "",
+            f"Fano factor of the population count {_SYNC} (population_fano)",
+            lambda m: _synchrony.population_fano(_d(m).times_ms, _d(m).t_start_ms, _d(m).t_stop_ms, SYNCHRONY_BIN_MS),
+        ),
+        Metric(
+            "corr_mean",
+            "",
+            f"mean Pearson correlation of spike counts {_SYNC} over {CORR_PAIRS} pairs drawn "
+            f"with seed {CORR_SEED} (spike_count_correlation)",
+            lambda m: _synchrony.spike_count_correlation(
+                _d(m).times_ms,
+                _d(m).senders,
+                _d(m).n_neurons,
+                _d(m).t_start_ms,
+                _d(m).t_stop_ms,
+                SYNCHRONY_BIN_MS,
+                CORR_PAIRS,
+                CORR_SEED,
+            ),
+        ),
+        Metric(
+            "synchrony_chi_vm",
+            "",
+            "Golomb's chi from the recorded membrane potentials (golomb_chi_vm)",
+            lambda m: _synchrony.golomb_chi_vm(_d(m).v_mv) if _d(m).has_v else float("nan"),
+            requires="v",
+        ),
+        # Oscillation and state (._oscillation, ._state): every neuron
+        Metric(
+            "osc_peak_hz",
+            "Hz",
+            "peak frequency of the population-rate spectrum, Welch, 1 ms bins, >= 5 Hz (oscillation_peak)",
+            lambda m: m.oscillation.peak_hz,
+            per_population=False,
+        ),
+        Metric(
+            "osc_rel_power",
+            "",
+            "fraction of the rate spectrum's power in the peak band (oscillation_peak)",
+            lambda m: m.oscillation.rel_power,
+            per_population=False,
+        ),
+        Metric(
+            "state",
+            "",
+            "network state code over the whole run: 0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway; "
+            "Brunel 2000 (classify_state, default StateThresholds)",
+            _state_code,
+            per_population=False,
+        ),
+        # Evoked waves (._evoked): from stimulus_center_mm and stimulus_onset_ms
+        Metric(
+            "wave_speed_mm_per_ms",
+            "mm/ms",
+            "1 / Theil-Sen slope of first-spike latency against distance from the stimulus (latency_fit)",
+            lambda m: m.latency.speed_mm_per_ms,
+            False,
+            "positions",
+        ),
+        Metric(
+            "wave_fit_r2",
+            "",
+            "R^2 of that latency-distance line (latency_fit)",
+            lambda m: m.latency.r2,
+            False,
+            "positions",
+        ),
+        Metric(
+            "spread_speed_mm_per_ms",
+            "mm/ms",
+            "growth rate of the RMS distance of spikes from the stimulus (activity_spread)",
+            lambda m: m.spread.speed_mm_per_ms,
+            False,
+            "positions",
+        ),
+        Metric(
+            "spread_diffusion_mm2_per_ms",
+            "mm^2/ms",
+            "diffusion coefficient: growth of the squared RMS distance / 4 (activity_spread)",
+            lambda m: m.spread.diffusion_mm2_per_ms,
+            False,
+            "positions",
+        ),
+        # Ongoing waves (._phase_waves): Hilbert phase of rate maps in 2 ms frames
+        Metric(
+            "pgd_mean",
+            "",
+            "mean phase-gradient directionality, Rubino et al. 2006 (phase_waves)",
+            lambda m: m.waves.pgd_mean,
+            False,
+            "positions",
+        ),
+        Metric(
+            "wave_fraction",
+            "",
+            "fraction of frames with PGD >= 0.5 (phase_waves)",
+            lambda m: m.waves.wave_fraction,
+            False,
+            "positions",
+        ),
+        Metric(
+            "phase_speed_mm_per_ms",
+            "mm/ms",
+            "wave speed: instantaneous frequency / |phase gradient| (phase_waves)",
+            lambda m: m.waves.speed_mm_per_ms,
+            False,
+            "positions",
+        ),
+        Metric(
+            "wave_direction_deg",
+            "deg",
+            "dominant direction of travel of plane waves, 0 = +x (phase_waves)",
+            lambda m: m.waves.direction_deg,
+            False,
+            "positions",
+        ),
+        Metric(
+            "radial_index",
+            "",
+            "mean cosine between the direction of travel and the outward direction from "
+            "the stimulus: +1 expanding radial wave (phase_waves)",
+            lambda m: m.waves.radial_index,
+            False,
+            "positions",
+        ),
+    )
+}
 ALIASES: dict[str, str] = {"synchrony": "synchrony_chi"}
 
 
@@ -224,8 +365,11 @@ def default_metric_names(data: SpikeData) -> list[str]:
     Spatial metrics need positions; ``synchrony_chi_vm`` needs recorded V_m.
     """
     have = {"": True, "positions": data.has_positions, "v": data.has_v}
-    return [name for name in metric_names(list(data.populations))
-            if have[METRICS[ALIASES.get(name.partition(".")[0], name.partition(".")[0])].requires]]
+    return [
+        name
+        for name in metric_names(list(data.populations))
+        if have[METRICS[ALIASES.get(name.partition(".")[0], name.partition(".")[0])].requires]
+    ]
 
 
 def check_metric_name(name: str, populations: Sequence[str] | None, where: str) -> str:
@@ -235,13 +379,17 @@ def check_metric_name(name: str, populations: Sequence[str] | None, where: str) 
     """
     base, dot, pop = name.partition(".")
     if base not in METRICS and base not in ALIASES:
-        raise ConfigError(f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with BASE one of: "
-                          f"{', '.join(_population_bases())}; or one of the network metrics: "
-                          f"{', '.join(_network_bases())}")
+        raise ConfigError(
+            f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with BASE one of: "
+            f"{', '.join(_population_bases())}; or one of the network metrics: "
+            f"{', '.join(_network_bases())}"
+        )
     if not METRICS[ALIASES.get(base, base)].per_population:
         if dot:
-            raise ConfigError(f"{where}: metric {base!r} is computed from the whole network and takes no "
-                              f"population suffix; got {name!r}")
+            raise ConfigError(
+                f"{where}: metric {base!r} is computed from the whole network and takes no "
+                f"population suffix; got {name!r}"
+            )
         return name
     if not pop or (populations is not None and pop not in (*populations, "all")):
         pops = ", ".join([*(populations or ()), "all"]) if populations is not None else "a population or all"

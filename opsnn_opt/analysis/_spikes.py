@@ -70,21 +70,28 @@ class SpikeData:
 
     def __post_init__(self) -> None:
         if self.times_ms.shape != self.senders.shape or self.times_ms.ndim != 1:
-            raise ValueError(f"times_ms and senders must be 1-d arrays of equal length, but got shapes "
-                             f"{self.times_ms.shape} and {self.senders.shape}")
+            raise ValueError(
+                f"times_ms and senders must be 1-d arrays of equal length, but got shapes "
+                f"{self.times_ms.shape} and {self.senders.shape}"
+            )
         n = self.n_neurons
         if self.senders.size and (self.senders.min() < 0 or self.senders.max() >= n):
-            raise ValueError(f"senders must lie in [0, n_neurons) = [0, {n}), but got values in "
-                             f"[{self.senders.min()}, {self.senders.max()}]")
+            raise ValueError(
+                f"senders must lie in [0, n_neurons) = [0, {n}), but got values in "
+                f"[{self.senders.min()}, {self.senders.max()}]"
+            )
         if self.positions_mm is not None and self.positions_mm.shape != (n, 3):
-            raise ValueError(f"positions_mm must have shape (n_neurons, 3) = ({n}, 3), but got "
-                             f"{self.positions_mm.shape}")
+            raise ValueError(
+                f"positions_mm must have shape (n_neurons, 3) = ({n}, 3), but got {self.positions_mm.shape}"
+            )
         if self.v_mv is not None:
             n_channels = self.v_mv.shape[1] if self.v_mv.ndim == 2 else -1
             if self.v_senders is None or self.v_senders.shape != (n_channels,):
-                raise ValueError(f"v_mv must be (n_samples, n_channels) with one v_senders entry per channel, "
-                                 f"but got v_mv {self.v_mv.shape} and v_senders "
-                                 f"{None if self.v_senders is None else self.v_senders.shape}")
+                raise ValueError(
+                    f"v_mv must be (n_samples, n_channels) with one v_senders entry per channel, "
+                    f"but got v_mv {self.v_mv.shape} and v_senders "
+                    f"{None if self.v_senders is None else self.v_senders.shape}"
+                )
 
     @property
     def n_neurons(self) -> int:
@@ -134,8 +141,7 @@ class SpikeData:
         if population == "all":
             return replace(self, populations={"all": (0, self.n_neurons)})
         if population not in self.populations:
-            raise KeyError(f"population must be 'all' or one of {', '.join(self.populations)}, "
-                           f"but got {population!r}")
+            raise KeyError(f"population must be 'all' or one of {', '.join(self.populations)}, but got {population!r}")
         start, stop = self.populations[population]
         mask = (self.senders >= start) & (self.senders < stop)
         v_mv, v_senders = self.v_mv, self.v_senders
@@ -143,10 +149,13 @@ class SpikeData:
             keep = (v_senders >= start) & (v_senders < stop)
             v_mv, v_senders = (v_mv[:, keep], v_senders[keep] - start) if keep.any() else (None, None)
         return replace(
-            self, times_ms=self.times_ms[mask], senders=self.senders[mask] - start,
+            self,
+            times_ms=self.times_ms[mask],
+            senders=self.senders[mask] - start,
             populations={population: (0, stop - start)},
             positions_mm=None if self.positions_mm is None else self.positions_mm[start:stop],
-            v_mv=v_mv, v_senders=v_senders,
+            v_mv=v_mv,
+            v_senders=v_senders,
         )
 
     def window(self, t_start_ms: float, t_stop_ms: float) -> SpikeData:
@@ -158,21 +167,36 @@ class SpikeData:
             If the window is not inside the data's window or is empty.
         """
         if not self.t_start_ms <= t_start_ms < t_stop_ms <= self.t_stop_ms:
-            raise ValueError(f"the window must satisfy t_start_ms <= start < stop <= t_stop_ms, but got "
-                             f"[{t_start_ms}, {t_stop_ms}) for data in [{self.t_start_ms}, {self.t_stop_ms}]")
+            raise ValueError(
+                f"the window must satisfy t_start_ms <= start < stop <= t_stop_ms, but got "
+                f"[{t_start_ms}, {t_stop_ms}) for data in [{self.t_start_ms}, {self.t_stop_ms}]"
+            )
         keep = (self.times_ms >= t_start_ms) & (self.times_ms < t_stop_ms)
         v_mv, v_t0 = self.v_mv, self.v_t_start_ms
         if v_mv is not None:
             first = max(int(np.ceil((t_start_ms - v_t0) / self.v_dt_ms - 1e-9)), 0)
             last = max(int(np.ceil((t_stop_ms - v_t0) / self.v_dt_ms - 1e-9)), first)
             v_mv, v_t0 = v_mv[first:last], v_t0 + first * self.v_dt_ms
-        return replace(self, times_ms=self.times_ms[keep], senders=self.senders[keep], t_start_ms=float(t_start_ms),
-                       t_stop_ms=float(t_stop_ms), v_mv=v_mv, v_t_start_ms=v_t0)
+        return replace(
+            self,
+            times_ms=self.times_ms[keep],
+            senders=self.senders[keep],
+            t_start_ms=float(t_start_ms),
+            t_stop_ms=float(t_stop_ms),
+            v_mv=v_mv,
+            v_t_start_ms=v_t0,
+        )
 
     @classmethod
-    def from_arrays(cls, by_population: Mapping[str, tuple[np.ndarray, np.ndarray, int]],
-                    t_start_ms: float, t_stop_ms: float, *,
-                    positions_mm: Mapping[str, np.ndarray] | None = None, **extra: object) -> SpikeData:
+    def from_arrays(
+        cls,
+        by_population: Mapping[str, tuple[np.ndarray, np.ndarray, int]],
+        t_start_ms: float,
+        t_stop_ms: float,
+        *,
+        positions_mm: Mapping[str, np.ndarray] | None = None,
+        **extra: object,
+    ) -> SpikeData:
         """Build from per-population ``(times_ms, local_senders, n_neurons)`` arrays.
 
         Parameters
@@ -202,7 +226,11 @@ class SpikeData:
         return cls(
             np.concatenate(times) if times else np.empty(0),
             np.concatenate(senders) if senders else np.empty(0, dtype=np.int64),
-            ranges, float(t_start_ms), float(t_stop_ms), positions_mm=xyz, **extra,
+            ranges,
+            float(t_start_ms),
+            float(t_stop_ms),
+            positions_mm=xyz,
+            **extra,
         )
 
     @classmethod

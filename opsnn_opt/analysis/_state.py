@@ -67,8 +67,10 @@ class StateThresholds:
     chi_bins_ms: tuple[float, ...] = (2.0, 5.0)
 
     def __post_init__(self) -> None:
-        values = {name: getattr(self, name) for name in ("quiescent_rate_hz", "refractory_ms", "runaway_fraction",
-                                                         "regular_cv", "sync_chi")}
+        values = {
+            name: getattr(self, name)
+            for name in ("quiescent_rate_hz", "refractory_ms", "runaway_fraction", "regular_cv", "sync_chi")
+        }
         values.update({f"chi_bins_ms[{i}]": b for i, b in enumerate(self.chi_bins_ms)})
         for name, value in values.items():
             if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
@@ -106,9 +108,14 @@ class NetworkState:
         return self.label
 
 
-def state_from_measures(rate_hz: float, cv: float, chi: float, osc_peak_hz: float = float("nan"),
-                        osc_rel_power: float = float("nan"), thresholds: StateThresholds | None = None
-                        ) -> NetworkState:
+def state_from_measures(
+    rate_hz: float,
+    cv: float,
+    chi: float,
+    osc_peak_hz: float = float("nan"),
+    osc_rel_power: float = float("nan"),
+    thresholds: StateThresholds | None = None,
+) -> NetworkState:
     """Label a run from its measures; a nan χ or CV counts as "not synchronous" / "irregular".
 
     The rules, in order: rate < ``quiescent_rate_hz`` (or nan) → quiescent; rate ≥ the runaway
@@ -152,7 +159,14 @@ def classify_state(data: SpikeData, thresholds: StateThresholds | None = None) -
     th = thresholds or StateThresholds()
     n = data.n_neurons
     peak = oscillation_peak(data.times_ms, n, data.t_start_ms, data.t_stop_ms)
-    chi = max_chi([golomb_chi(data.times_ms, data.senders, n, data.t_start_ms, data.t_stop_ms, b)
-                   for b in th.chi_bins_ms])
-    return state_from_measures(mean_rate_hz(data.times_ms.size, n, data.duration_ms),
-                               cv_isi(data.times_ms, data.senders, n), chi, peak.peak_hz, peak.rel_power, th)
+    chi = max_chi(
+        [golomb_chi(data.times_ms, data.senders, n, data.t_start_ms, data.t_stop_ms, b) for b in th.chi_bins_ms]
+    )
+    return state_from_measures(
+        mean_rate_hz(data.times_ms.size, n, data.duration_ms),
+        cv_isi(data.times_ms, data.senders, n),
+        chi,
+        peak.peak_hz,
+        peak.rel_power,
+        th,
+    )

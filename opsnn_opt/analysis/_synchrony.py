@@ -19,8 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["binned_counts", "golomb_chi", "golomb_chi_vm", "pair_correlations", "population_fano",
-           "spike_count_correlation"]
+__all__ = [
+    "binned_counts",
+    "golomb_chi",
+    "golomb_chi_vm",
+    "pair_correlations",
+    "population_fano",
+    "spike_count_correlation",
+]
 
 #: Above this many (neuron, bin) cells, counts are summed sparsely (by sorting) instead of densely.
 _DENSE_CELLS_MAX = 20_000_000
@@ -41,8 +47,9 @@ def _bin_index(times_ms: np.ndarray, t_start_ms: float, t_stop_ms: float, bin_ms
     return b, max(n_bins, 0)
 
 
-def binned_counts(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int,
-                  t_start_ms: float, t_stop_ms: float, bin_ms: float) -> np.ndarray:
+def binned_counts(
+    times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, t_start_ms: float, t_stop_ms: float, bin_ms: float
+) -> np.ndarray:
     """Spike counts, shape ``(n_neurons, n_bins)``; a last partial bin is dropped.
 
     Bin k covers ``[t_start_ms + k bin_ms, t_start_ms + (k + 1) bin_ms)``.
@@ -66,8 +73,9 @@ def _sum_sq_counts(senders: np.ndarray, b: np.ndarray, n_neurons: int, n_bins: i
     return np.bincount(cell // n_bins, weights=count.astype(np.float64) ** 2, minlength=n_neurons)
 
 
-def golomb_chi(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int,
-               t_start_ms: float, t_stop_ms: float, bin_ms: float = 5.0) -> float:
+def golomb_chi(
+    times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, t_start_ms: float, t_stop_ms: float, bin_ms: float = 5.0
+) -> float:
     """Golomb's synchrony measure χ from binned spike counts.
 
     χ² = Var_t(mean_i c_i(t)) / mean_i Var_t(c_i(t)), with ``c_i`` neuron i's counts in bins of
@@ -126,9 +134,16 @@ def population_fano(times_ms: np.ndarray, t_start_ms: float, t_stop_ms: float, b
     return float(counts.var() / mean) if mean > 0 else float("nan")
 
 
-def pair_correlations(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, t_start_ms: float,
-                      t_stop_ms: float, bin_ms: float, n_pairs: int, seed: int
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pair_correlations(
+    times_ms: np.ndarray,
+    senders: np.ndarray,
+    n_neurons: int,
+    t_start_ms: float,
+    t_stop_ms: float,
+    bin_ms: float,
+    n_pairs: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pearson correlation of the binned spike counts of a random sample of neuron pairs.
 
     Parameters
@@ -184,8 +199,7 @@ def pair_correlations(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int,
     return active[a], active[c], r
 
 
-def _varying(senders: np.ndarray, b: np.ndarray, candidates: np.ndarray, n_in: np.ndarray,
-             n_bins: int) -> np.ndarray:
+def _varying(senders: np.ndarray, b: np.ndarray, candidates: np.ndarray, n_in: np.ndarray, n_bins: int) -> np.ndarray:
     """The candidates whose binned counts are not the same in every bin (their variance is > 0)."""
     # Only a neuron with a multiple of n_bins spikes can have a constant count; check those exactly.
     fixed = candidates[n_in[candidates] % n_bins == 0]
@@ -199,8 +213,16 @@ def _varying(senders: np.ndarray, b: np.ndarray, candidates: np.ndarray, n_in: n
     return np.setdiff1d(candidates, fixed[(cells == cells[:, :1]).all(axis=1)])
 
 
-def spike_count_correlation(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, t_start_ms: float,
-                            t_stop_ms: float, bin_ms: float = 5.0, n_pairs: int = 200, seed: int = 0) -> float:
+def spike_count_correlation(
+    times_ms: np.ndarray,
+    senders: np.ndarray,
+    n_neurons: int,
+    t_start_ms: float,
+    t_stop_ms: float,
+    bin_ms: float = 5.0,
+    n_pairs: int = 200,
+    seed: int = 0,
+) -> float:
     """Mean pairwise Pearson correlation of binned spike counts over a seeded sample of pairs.
 
     About 0 for independent neurons whatever N (sampling error ∝ 1/√(n_pairs · n_bins));

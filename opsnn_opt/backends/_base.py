@@ -70,8 +70,10 @@ class Backend(ABC):
         model.check_timestep(params, timestep_ms, where)
         delays = model.delays_ms(params)
         if self.max_delay_ms is not None and delays is not None and delays[1] > self.max_delay_ms:
-            raise ConfigError(f"{where}: the {self.name} backend accepts delays up to {self.max_delay_ms:g} ms, "
-                              f"but {model.name} would use up to {delays[1]:.4g} ms with these parameters")
+            raise ConfigError(
+                f"{where}: the {self.name} backend accepts delays up to {self.max_delay_ms:g} ms, "
+                f"but {model.name} would use up to {delays[1]:.4g} ms with these parameters"
+            )
 
     def use_folder(self, path: Path) -> None:
         """The run's results folder, for files the simulator itself writes (config, reports)."""

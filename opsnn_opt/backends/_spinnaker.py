@@ -123,24 +123,30 @@ class SpinnakerBackend(Backend):
 
     def check_model(self, model: Model, params: Mapping[str, Any], timestep_ms: float, where: str) -> None:
         if timestep_ms < MIN_TIMESTEP_MS:
-            raise ConfigError(f"{where}: the spinnaker backend needs timestep_ms >= {MIN_TIMESTEP_MS:g} ms; "
-                              f"got {timestep_ms:g}")
+            raise ConfigError(
+                f"{where}: the spinnaker backend needs timestep_ms >= {MIN_TIMESTEP_MS:g} ms; got {timestep_ms:g}"
+            )
         model.check_timestep(params, timestep_ms, where)
         delays = model.delays_ms(params)
         if delays is not None:
             name, value = model.delay_param, float(params[model.delay_param])
             if not math.isclose(value / timestep_ms, round(value / timestep_ms), abs_tol=1e-6):
-                raise ConfigError(f"{where}: on spinnaker {name} must be a whole multiple of the time step "
-                                  f"({timestep_ms:g} ms); got {value:g}")
+                raise ConfigError(
+                    f"{where}: on spinnaker {name} must be a whole multiple of the time step "
+                    f"({timestep_ms:g} ms); got {value:g}"
+                )
             longest = MAX_DELAY_STEPS * timestep_ms
             if delays[1] > longest + 1e-9:
                 raise ConfigError(
                     f"{where}: on spinnaker delays must be <= {MAX_DELAY_STEPS} time steps (= {longest:g} ms at "
-                    f"{timestep_ms:g} ms), but {model.name} would use up to {delays[1]:.4g} ms with these parameters")
+                    f"{timestep_ms:g} ms), but {model.name} would use up to {delays[1]:.4g} ms with these parameters"
+                )
         missing = [c for c in model.cell_types(params) if c not in CELL_TYPES]
         if missing:
-            raise ConfigError(f"{where}: {model.name} uses {', '.join(missing)}, which the spinnaker backend lacks; "
-                              f"valid cell types are: {', '.join(CELL_TYPES)}")
+            raise ConfigError(
+                f"{where}: {model.name} uses {', '.join(missing)}, which the spinnaker backend lacks; "
+                f"valid cell types are: {', '.join(CELL_TYPES)}"
+            )
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -184,8 +190,11 @@ class SpinnakerBackend(Backend):
             (user / ".spynnaker.cfg").write_text("# Empty: opsnn_opt keeps sPyNNaker's user config out of $HOME.\n")
             os.environ["XDG_CONFIG_HOME"] = str(user)
         try:
-            with open(folder / "spinnaker.log", "a", encoding="utf-8") as log, \
-                    contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            with (
+                open(folder / "spinnaker.log", "a", encoding="utf-8") as log,
+                contextlib.redirect_stdout(log),
+                contextlib.redirect_stderr(log),
+            ):
                 os.chdir(folder)
                 yield
         finally:
@@ -204,8 +213,9 @@ class SpinnakerBackend(Backend):
             try:
                 self._module = importlib.import_module("spynnaker.pyNN")
             except ImportError as exc:
-                raise SimulationError(f"the spinnaker backend needs sPyNNaker (pip install "
-                                      f"'opsnn_opt[spinnaker]'): {exc}") from exc
+                raise SimulationError(
+                    f"the spinnaker backend needs sPyNNaker (pip install 'opsnn_opt[spinnaker]'): {exc}"
+                ) from exc
         return self._module
 
     def setup(self, *, timestep_ms: float, seed: int) -> types.ModuleType:
@@ -244,9 +254,13 @@ class SpinnakerBackend(Backend):
         # Cores of the network (populations, sources, delay extensions); the rest are the
         # monitors and packet gatherers sPyNNaker puts on every chip.
         network = [p for p in placements if p.vertex.app_vertex is not None]
-        out: dict[str, Any] = {"virtual_board": self._virtual, "chips_used": len({(p.x, p.y) for p in network}),
-                               "cores_used": len(network), "system_cores": len(placements) - len(network),
-                               "mapping_s": self._mapping_s}
+        out: dict[str, Any] = {
+            "virtual_board": self._virtual,
+            "chips_used": len({(p.x, p.y) for p in network}),
+            "cores_used": len(network),
+            "system_cores": len(placements) - len(network),
+            "mapping_s": self._mapping_s,
+        }
         if view.has_machine():
             machine = view.get_machine()
             out.update(machine_chips=machine.n_chips, machine_cores=machine.total_available_user_cores)
@@ -256,8 +270,10 @@ class SpinnakerBackend(Backend):
     def data_unavailable(self) -> str | None:
         if not self._virtual:
             return None
-        return ("virtual SpiNNaker board: sPyNNaker mapped the network but ran nothing, so there are no spikes; "
-                f"name a machine (machineName or spalloc_server) in ${CONFIG_ENV} to get data")
+        return (
+            "virtual SpiNNaker board: sPyNNaker mapped the network but ran nothing, so there are no spikes; "
+            f"name a machine (machineName or spalloc_server) in ${CONFIG_ENV} to get data"
+        )
 
     def resources(self) -> dict[str, Any]:
         return dict(self._resources)

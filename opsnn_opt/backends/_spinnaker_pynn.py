@@ -29,11 +29,28 @@ from opsnn_opt.errors import ConfigError
 __all__ = ["CELL_TYPES", "spinnaker_pynn"]
 
 #: sPyNNaker's neuron and source types among PyNN's standard ones.
-CELL_TYPES: tuple[str, ...] = ("IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_curr_delta", "Izhikevich",
-                               "SpikeSourceArray", "SpikeSourcePoisson")
-_PYNN_CELL_TYPES = ("IF_cond_alpha", "IF_cond_exp_gsfa_grr", "IF_facets_hardware1", "HH_cond_exp",
-                    "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista", "SpikeSourceInhGamma", "SpikeSourceGamma",
-                    "SpikeSourcePoissonRefractory", "GIF_cond_exp", *CELL_TYPES)
+CELL_TYPES: tuple[str, ...] = (
+    "IF_curr_exp",
+    "IF_cond_exp",
+    "IF_curr_alpha",
+    "IF_curr_delta",
+    "Izhikevich",
+    "SpikeSourceArray",
+    "SpikeSourcePoisson",
+)
+_PYNN_CELL_TYPES = (
+    "IF_cond_alpha",
+    "IF_cond_exp_gsfa_grr",
+    "IF_facets_hardware1",
+    "HH_cond_exp",
+    "EIF_cond_alpha_isfa_ista",
+    "EIF_cond_exp_isfa_ista",
+    "SpikeSourceInhGamma",
+    "SpikeSourceGamma",
+    "SpikeSourcePoissonRefractory",
+    "GIF_cond_exp",
+    *CELL_TYPES,
+)
 
 
 class _Assembly:
@@ -100,10 +117,11 @@ def spinnaker_pynn(module: types.ModuleType) -> types.ModuleType:
         if not isinstance(pre, _Assembly) and not isinstance(post, _Assembly):
             return module.Projection(pre, post, connector, synapse_type, **kwargs)
         one_to_one = isinstance(connector, module.OneToOneConnector)
-        if not one_to_one and not isinstance(connector, (module.FixedProbabilityConnector,
-                                                         module.AllToAllConnector)):
-            raise ConfigError(f"sPyNNaker has no Assembly, and a {type(connector).__name__} to or from one "
-                              f"cannot be split per population; use FixedProbability, AllToAll or OneToOne")
+        if not one_to_one and not isinstance(connector, (module.FixedProbabilityConnector, module.AllToAllConnector)):
+            raise ConfigError(
+                f"sPyNNaker has no Assembly, and a {type(connector).__name__} to or from one "
+                f"cannot be split per population; use FixedProbability, AllToAll or OneToOne"
+            )
         parts = []
         for pre_pop, a in _parts(pre):
             for post_pop, b in _parts(post):
@@ -114,8 +132,9 @@ def spinnaker_pynn(module: types.ModuleType) -> types.ModuleType:
                 if lo < hi:  # the cells with the same index across the assembly
                     # As a list: sPyNNaker 7.4's OneToOneConnector fails on population views.
                     pairs = np.column_stack([np.arange(lo - a, hi - a), np.arange(lo - b, hi - b)])
-                    parts.append(module.Projection(pre_pop, post_pop, module.FromListConnector(pairs),
-                                                   synapse_type, **kwargs))
+                    parts.append(
+                        module.Projection(pre_pop, post_pop, module.FromListConnector(pairs), synapse_type, **kwargs)
+                    )
         return _SplitProjection(parts)
 
     class SpinnakerPyNN(types.ModuleType):
@@ -124,8 +143,10 @@ def spinnaker_pynn(module: types.ModuleType) -> types.ModuleType:
                 return getattr(module, name)
             except AttributeError:
                 if name in _PYNN_CELL_TYPES:
-                    raise ConfigError(f"the spinnaker backend has no cell type {name!r}; valid cell types are: "
-                                      f"{', '.join(CELL_TYPES)}") from None
+                    raise ConfigError(
+                        f"the spinnaker backend has no cell type {name!r}; valid cell types are: "
+                        f"{', '.join(CELL_TYPES)}"
+                    ) from None
                 raise
 
     wrapped = SpinnakerPyNN(module.__name__, module.__doc__)

@@ -56,17 +56,26 @@ def synthetic_spatial_block(n_spikes: int, n_neurons: int, seed: int = 0) -> neo
     bounds = np.concatenate([[0], np.cumsum(counts)])
     seg = neo.Segment()
     for i in range(n_neurons):
-        train = np.unique(times[bounds[i]:bounds[i + 1]])
-        seg.spiketrains.append(neo.SpikeTrain(train[train < t_stop], t_stop=t_stop, units="ms",
-                                              source_population="all", source_index=i))
+        train = np.unique(times[bounds[i] : bounds[i + 1]])
+        seg.spiketrains.append(
+            neo.SpikeTrain(train[train < t_stop], t_stop=t_stop, units="ms", source_population="all", source_index=i)
+        )
     n_v = int(round(t_stop / 0.1))
-    seg.analogsignals.append(neo.AnalogSignal(
-        rng.normal(-60.0, 2.0, (n_v, 2)), units="mV", sampling_period=0.1 * pq.ms, name="v",
-        source_population="all", array_annotations={"channel_index": np.array([0, 1])}))
+    seg.analogsignals.append(
+        neo.AnalogSignal(
+            rng.normal(-60.0, 2.0, (n_v, 2)),
+            units="mV",
+            sampling_period=0.1 * pq.ms,
+            name="v",
+            source_population="all",
+            array_annotations={"channel_index": np.array([0, 1])},
+        )
+    )
     side = int(np.ceil(np.sqrt(n_neurons)))
     grid = np.stack(np.meshgrid(np.arange(side), np.arange(side)), -1).reshape(-1, 2)[:n_neurons] * 0.1
-    block = neo.Block(positions_mm={"all": np.column_stack([grid, np.zeros(n_neurons)])},
-                      stimulus_onset_ms=min(100.0, t_stop / 2))
+    block = neo.Block(
+        positions_mm={"all": np.column_stack([grid, np.zeros(n_neurons)])}, stimulus_onset_ms=min(100.0, t_stop / 2)
+    )
     block.segments.append(seg)
     return block
 
@@ -79,10 +88,12 @@ def _ours(data: Any) -> dict[str, Any]:
         "rate": lambda: float(an.neuron_rates_hz(d.senders, d.n_neurons, d.duration_ms).mean()),
         "isi": lambda: an.isi_stats(d.times_ms, d.senders, d.n_neurons),
         "fano_pop": lambda: an.population_fano(d.times_ms, d.t_start_ms, d.t_stop_ms, BIN_MS),
-        "corr": lambda: an.pair_correlations(d.times_ms, d.senders, d.n_neurons, d.t_start_ms, d.t_stop_ms,
-                                             BIN_MS, N_PAIRS, 0),
-        "osc_peak": lambda: an.oscillation_peak(d.times_ms, d.n_neurons, d.t_start_ms, d.t_stop_ms,
-                                                bin_ms=OSC_BIN_MS).peak_hz,
+        "corr": lambda: an.pair_correlations(
+            d.times_ms, d.senders, d.n_neurons, d.t_start_ms, d.t_stop_ms, BIN_MS, N_PAIRS, 0
+        ),
+        "osc_peak": lambda: (
+            an.oscillation_peak(d.times_ms, d.n_neurons, d.t_start_ms, d.t_stop_ms, bin_ms=OSC_BIN_MS).peak_hz
+        ),
     }
 
 
@@ -116,9 +127,13 @@ def _elephant(trains: list[Any], pairs: tuple[np.ndarray, np.ndarray]) -> dict[s
         use = freqs >= 5.0
         return float(freqs[use][np.argmax(psd[use])])
 
-    return {"rate": lambda: float(np.mean([statistics.mean_firing_rate(st).rescale("Hz").magnitude
-                                           for st in trains])),
-            "isi": isi, "fano_pop": fano, "corr": corr, "osc_peak": osc}
+    return {
+        "rate": lambda: float(np.mean([statistics.mean_firing_rate(st).rescale("Hz").magnitude for st in trains])),
+        "isi": isi,
+        "fano_pop": fano,
+        "corr": corr,
+        "osc_peak": osc,
+    }
 
 
 def _agreement(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
@@ -127,15 +142,18 @@ def _agreement(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]
     isi = np.array(t["isi"])
     ours_isi = np.column_stack([o["isi"].cv, o["isi"].cv2, o["isi"].lv])
     ours_isi = ours_isi[np.isfinite(ours_isi[:, 0])]
-    return {"rate": abs(o["rate"] - t["rate"]),
-            "isi": float(np.max(np.abs(ours_isi - isi))) if isi.size else 0.0,
-            "fano_pop": abs(o["fano_pop"] - t["fano_pop"]),
-            "corr": float(np.max(np.abs(o["corr"][2] - t["corr"]))) if t["corr"].size else 0.0,
-            "osc_peak": abs(o["osc_peak"] - t["osc_peak"])}
+    return {
+        "rate": abs(o["rate"] - t["rate"]),
+        "isi": float(np.max(np.abs(ours_isi - isi))) if isi.size else 0.0,
+        "fano_pop": abs(o["fano_pop"] - t["fano_pop"]),
+        "corr": float(np.max(np.abs(o["corr"][2] - t["corr"]))) if t["corr"].size else 0.0,
+        "osc_peak": abs(o["osc_peak"] - t["osc_peak"]),
+    }
 
 
-def run_analysis_bench(n_spikes: int = 1_000_000, n_neurons: int = 1000, repeats: int = 3,
-                       seed: int = 0) -> dict[str, Any]:
+def run_analysis_bench(
+    n_spikes: int = 1_000_000, n_neurons: int = 1000, repeats: int = 3, seed: int = 0
+) -> dict[str, Any]:
     """Time the full metric set and the shared metrics against Elephant; see the module docstring."""
     from opsnn_opt.analysis import SpikeData, compute_metrics
 
@@ -156,25 +174,32 @@ def run_analysis_bench(n_spikes: int = 1_000_000, n_neurons: int = 1000, repeats
     ratios = {f"elephant_vs_ours.{k}": theirs_s[k] / ours_s[k] for k in ours_s}
     ratios["elephant_vs_ours.shared_total"] = sum(theirs_s.values()) / sum(ours_s.values())
     return {
-        "n_spikes": int(data.times_ms.size), "n_neurons": n_neurons, "duration_ms": data.duration_ms,
+        "n_spikes": int(data.times_ms.size),
+        "n_neurons": n_neurons,
+        "duration_ms": data.duration_ms,
         "n_metrics": len(compute_metrics(data)),
-        "full_set_s": full_s, "convert_s": convert_s,
-        "shared_ours_s": ours_s, "shared_elephant_s": theirs_s,
+        "full_set_s": full_s,
+        "convert_s": convert_s,
+        "shared_ours_s": ours_s,
+        "shared_elephant_s": theirs_s,
         "max_abs_diff_vs_elephant": diff,
         "ratios": ratios,
         "targets": dict(TARGETS),
-        "targets_met": {"full_set_s_max": full_s < TARGETS["full_set_s_max"],
-                        "speedup_vs_elephant_min": ratios["elephant_vs_ours.shared_total"]
-                        >= TARGETS["speedup_vs_elephant_min"]},
+        "targets_met": {
+            "full_set_s_max": full_s < TARGETS["full_set_s_max"],
+            "speedup_vs_elephant_min": ratios["elephant_vs_ours.shared_total"] >= TARGETS["speedup_vs_elephant_min"],
+        },
     }
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    p = sub.add_parser("analysis", parents=parents,
-                       help="the full metric set on 10^6 spikes, and the shared metrics against Elephant")
+    p = sub.add_parser(
+        "analysis", parents=parents, help="the full metric set on 10^6 spikes, and the shared metrics against Elephant"
+    )
     p.add_argument("--n-spikes", type=int, default=1_000_000, help="number of spikes (default 10^6)")
     p.add_argument("--n-neurons", type=int, default=1000)
     p.add_argument("--repeats", type=int, default=3)
-    p.set_defaults(bench=lambda a: run_analysis_bench(a.n_spikes, a.n_neurons, a.repeats),
-                   bench_settings=lambda a: {"n_spikes": a.n_spikes, "n_neurons": a.n_neurons,
-                                             "repeats": a.repeats})
+    p.set_defaults(
+        bench=lambda a: run_analysis_bench(a.n_spikes, a.n_neurons, a.repeats),
+        bench_settings=lambda a: {"n_spikes": a.n_spikes, "n_neurons": a.n_neurons, "repeats": a.repeats},
+    )

@@ -22,8 +22,9 @@ TARGET_BUILD_RATIO = 1.5
 TARGET_TRIAL_OVERHEAD = 0.10
 
 
-def run_overhead_bench(sizes: tuple[int, ...] = (1000, 4000), simtime_ms: float = 1000.0,
-                       repeats: int = 3) -> dict[str, Any]:
+def run_overhead_bench(
+    sizes: tuple[int, ...] = (1000, 4000), simtime_ms: float = 1000.0, repeats: int = 3
+) -> dict[str, Any]:
     from opsnn_opt.backends import get_backend
     from opsnn_opt.bench._pynest import build_balanced_pynest
     from opsnn_opt.models import get_model
@@ -58,11 +59,19 @@ def run_overhead_bench(sizes: tuple[int, ...] = (1000, 4000), simtime_ms: float 
             ratios[f"trial_overhead_vs_sim.n{n}"] = (wall - sim_s) / sim_s
     first = sizes[0]
     targets = {"build_opsnn_vs_pynest_max": TARGET_BUILD_RATIO, "trial_overhead_vs_sim_max": TARGET_TRIAL_OVERHEAD}
-    met = {"build_opsnn_vs_pynest_max": all(v <= TARGET_BUILD_RATIO for k, v in ratios.items()
-                                            if k.startswith("build_")),
-           "trial_overhead_vs_sim_max": ratios[f"trial_overhead_vs_sim.n{first}"] <= TARGET_TRIAL_OVERHEAD}
-    return {"sizes": list(sizes), "simtime_ms": simtime_ms, "build": build, "trial": trial, "ratios": ratios,
-            "targets": targets, "targets_met": met}
+    met = {
+        "build_opsnn_vs_pynest_max": all(v <= TARGET_BUILD_RATIO for k, v in ratios.items() if k.startswith("build_")),
+        "trial_overhead_vs_sim_max": ratios[f"trial_overhead_vs_sim.n{first}"] <= TARGET_TRIAL_OVERHEAD,
+    }
+    return {
+        "sizes": list(sizes),
+        "simtime_ms": simtime_ms,
+        "build": build,
+        "trial": trial,
+        "ratios": ratios,
+        "targets": targets,
+        "targets_met": met,
+    }
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
@@ -80,5 +89,6 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
             raise ConfigError(f"--sizes must be whole numbers >= 5 separated by commas; got {a.sizes!r}")
         return run_overhead_bench(sizes, a.simtime, a.repeats)
 
-    p.set_defaults(bench=bench, bench_settings=lambda a: {"sizes": a.sizes, "simtime_ms": a.simtime,
-                                                          "repeats": a.repeats})
+    p.set_defaults(
+        bench=bench, bench_settings=lambda a: {"sizes": a.sizes, "simtime_ms": a.simtime, "repeats": a.repeats}
+    )

@@ -22,18 +22,26 @@ def build_balanced_pynest(params: Mapping[str, Any], timestep_ms: float = 0.1, r
     nest.ResetKernel()
     nest.set(resolution=timestep_ms, rng_seed=int(params["seed"]) + 1, local_num_threads=1, print_time=False)
     n_exc, n_inh = Balanced.sizes(params)
-    cell = {"C_m": _CELL["cm"] * 1000.0, "g_L": _CELL["cm"] * 1000.0 / _CELL["tau_m"], "E_L": _CELL["v_rest"],
-            "V_th": _CELL["v_thresh"], "V_reset": _CELL["v_reset"], "t_ref": _CELL["tau_refrac"],
-            "tau_syn_ex": _CELL["tau_syn_E"], "tau_syn_in": _CELL["tau_syn_I"], "E_ex": _CELL["e_rev_E"],
-            "E_in": _CELL["e_rev_I"], "I_e": 0.0}
+    cell = {
+        "C_m": _CELL["cm"] * 1000.0,
+        "g_L": _CELL["cm"] * 1000.0 / _CELL["tau_m"],
+        "E_L": _CELL["v_rest"],
+        "V_th": _CELL["v_thresh"],
+        "V_reset": _CELL["v_reset"],
+        "t_ref": _CELL["tau_refrac"],
+        "tau_syn_ex": _CELL["tau_syn_E"],
+        "tau_syn_in": _CELL["tau_syn_I"],
+        "E_ex": _CELL["e_rev_E"],
+        "E_in": _CELL["e_rev_I"],
+        "I_e": 0.0,
+    }
     cells = nest.Create("iaf_cond_exp", n_exc + n_inh, params=cell)
     cells.V_m = nest.random.uniform(_CELL["v_reset"], _CELL["v_thresh"])
     exc, inh = cells[:n_exc], cells[n_exc:]
     rule = {"rule": "pairwise_bernoulli", "p": params["p_connect"], "allow_autapses": False}
     delay = params["delay_ms"]
     nest.Connect(exc, cells, rule, {"synapse_model": "static_synapse", "weight": params["g_exc_nS"], "delay": delay})
-    nest.Connect(inh, cells, rule, {"synapse_model": "static_synapse", "weight": -params["g_inh_nS"],
-                                    "delay": delay})
+    nest.Connect(inh, cells, rule, {"synapse_model": "static_synapse", "weight": -params["g_inh_nS"], "delay": delay})
     if params["input_rate_hz"] > 0:
         drive = nest.Create("poisson_generator", params={"rate": params["input_rate_hz"]})
         nest.Connect(drive, cells, "all_to_all", {"weight": params["g_exc_nS"], "delay": delay})

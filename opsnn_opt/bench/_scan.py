@@ -57,8 +57,14 @@ def _parse_vary(items: list[str]) -> dict[str, list[float]]:
     return vary
 
 
-def run_scan(n_neurons: list[float], simtimes_ms: list[float], *, backend: str = "nest",
-             results_format: str = "nix", plot: Path | None = None) -> dict[str, Any]:
+def run_scan(
+    n_neurons: list[float],
+    simtimes_ms: list[float],
+    *,
+    backend: str = "nest",
+    results_format: str = "nix",
+    plot: Path | None = None,
+) -> dict[str, Any]:
     """Run the grid, fit each phase, and compare with :data:`SEED_NEST`."""
     from opsnn_opt.backends import get_backend
     from opsnn_opt.pipeline import RunSpec, run
@@ -67,28 +73,55 @@ def run_scan(n_neurons: list[float], simtimes_ms: list[float], *, backend: str =
     points = []
     with tempfile.TemporaryDirectory() as tmp:
         # Warm-up: the first run pays the simulator import and first kernel set-up.
-        warm = RunSpec.create("balanced", {"n_neurons": int(min(n_neurons))}, backend=backend,
-                              simtime_ms=min(simtimes_ms), results_format=results_format, where="--vary")
+        warm = RunSpec.create(
+            "balanced",
+            {"n_neurons": int(min(n_neurons))},
+            backend=backend,
+            simtime_ms=min(simtimes_ms),
+            results_format=results_format,
+            where="--vary",
+        )
         run(warm, Path(tmp) / "warm-up", backend=sim_backend)
         for i, (n, simtime) in enumerate(itertools.product(n_neurons, simtimes_ms)):
-            spec = RunSpec.create("balanced", {"n_neurons": int(n)}, backend=backend, simtime_ms=simtime,
-                                  results_format=results_format, where="--vary")
+            spec = RunSpec.create(
+                "balanced",
+                {"n_neurons": int(n)},
+                backend=backend,
+                simtime_ms=simtime,
+                results_format=results_format,
+                where="--vary",
+            )
             result = run(spec, Path(tmp) / f"point-{i}", backend=sim_backend)
-            points.append({"n_neurons": int(n), "simtime_ms": simtime,
-                           **{phase: result.timings[key] * 1000.0 for phase, key in _PHASES.items()},
-                           "rate_hz": result.metrics.get("rate_hz.all"),
-                           **({"resources": dict(result.resources)} if getattr(result, "resources", None) else {})})
+            points.append(
+                {
+                    "n_neurons": int(n),
+                    "simtime_ms": simtime,
+                    **{phase: result.timings[key] * 1000.0 for phase, key in _PHASES.items()},
+                    "rate_hz": result.metrics.get("rate_hz.all"),
+                    **({"resources": dict(result.resources)} if getattr(result, "resources", None) else {}),
+                }
+            )
     n = np.array([p["n_neurons"] for p in points], dtype=float)
     t_s = np.array([p["simtime_ms"] for p in points]) / 1000.0
     fits = {phase: fit_linear_cost(n, t_s, np.array([p[phase] for p in points])) for phase in _PHASES}
     seed_write = "write_nixio" if results_format == "neo-nix" else "write_pickle_hdf5"
     seed = {"build": SEED_NEST["build"], "sim": SEED_NEST["sim"], "write": SEED_NEST[seed_write]}
-    ratios = {f"{phase}.{coef}_vs_seed": fits[phase][coef] / seed[phase][coef]
-              for phase in _PHASES for coef in ("a_ms_per_neuron", "b_ms_per_neuron_per_s")
-              if seed[phase][coef] != 0}
-    result = {"backend": backend, "results_format": results_format, "model": "balanced",
-              "measure": "wall-clock ms per phase, one NEST thread", "points": points, "fits": fits,
-              "seed": {**seed, "write_compared_with": seed_write, "all": SEED_NEST}, "ratios": ratios}
+    ratios = {
+        f"{phase}.{coef}_vs_seed": fits[phase][coef] / seed[phase][coef]
+        for phase in _PHASES
+        for coef in ("a_ms_per_neuron", "b_ms_per_neuron_per_s")
+        if seed[phase][coef] != 0
+    }
+    result = {
+        "backend": backend,
+        "results_format": results_format,
+        "model": "balanced",
+        "measure": "wall-clock ms per phase, one NEST thread",
+        "points": points,
+        "fits": fits,
+        "seed": {**seed, "write_compared_with": seed_write, "all": SEED_NEST},
+        "ratios": ratios,
+    }
     if plot is not None:
         from opsnn_opt.bench._scan_plot import plot_scan
 
@@ -97,17 +130,22 @@ def run_scan(n_neurons: list[float], simtimes_ms: list[float], *, backend: str =
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    p = sub.add_parser("scan", parents=parents,
-                       help="build/simulate/write time against N and simtime, fitted as a*N + b*N*T")
+    p = sub.add_parser(
+        "scan", parents=parents, help="build/simulate/write time against N and simtime, fitted as a*N + b*N*T"
+    )
     p.add_argument("--backend", default="nest")
-    p.add_argument("--vary", action="append", default=[], metavar="NAME=A,B,...",
-                   help="n_neurons=... or simtime=... (ms); default 250,500,1000 for both")
+    p.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="NAME=A,B,...",
+        help="n_neurons=... or simtime=... (ms); default 250,500,1000 for both",
+    )
     p.add_argument("--format", default="nix", help="results format written (nix, neo-nix, pickle)")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="save the scans with their fits")
 
     def bench(a: Any) -> dict[str, Any]:
         vary = _parse_vary(a.vary)
-        return run_scan(vary["n_neurons"], vary["simtime"], backend=a.backend, results_format=a.format,
-                        plot=a.plot)
+        return run_scan(vary["n_neurons"], vary["simtime"], backend=a.backend, results_format=a.format, plot=a.plot)
 
     p.set_defaults(bench=bench, bench_settings=lambda a: {"backend": a.backend, "vary": a.vary, "format": a.format})

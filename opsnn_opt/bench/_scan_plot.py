@@ -11,8 +11,9 @@ import numpy as np
 __all__ = ["plot_scan"]
 
 
-def plot_scan(points: list[dict[str, Any]], fits: dict[str, dict[str, float]],
-              seed: dict[str, dict[str, float]], path: Path) -> Path:
+def plot_scan(
+    points: list[dict[str, Any]], fits: dict[str, dict[str, float]], seed: dict[str, dict[str, float]], path: Path
+) -> Path:
     """Save a PNG (atomically) with one row per phase: cost vs N and cost vs simtime."""
     import matplotlib
 
@@ -34,10 +35,18 @@ def plot_scan(points: list[dict[str, Any]], fits: dict[str, dict[str, float]],
                 xs = x[sel][order]
                 ns, ts = (xs, np.full_like(xs, value)) if col == 0 else (np.full_like(xs, value), xs)
                 line = ax.plot(xs, cost[sel][order], "o", label=f"{'T' if col == 0 else 'N'}={value:g}")[0]
-                ax.plot(xs, fit["a_ms_per_neuron"] * ns + fit["b_ms_per_neuron_per_s"] * ns * ts / 1000.0, "-",
-                        color=line.get_color())
-                ax.plot(xs, ref["a_ms_per_neuron"] * ns + ref["b_ms_per_neuron_per_s"] * ns * ts / 1000.0, ":",
-                        color=line.get_color())
+                ax.plot(
+                    xs,
+                    fit["a_ms_per_neuron"] * ns + fit["b_ms_per_neuron_per_s"] * ns * ts / 1000.0,
+                    "-",
+                    color=line.get_color(),
+                )
+                ax.plot(
+                    xs,
+                    ref["a_ms_per_neuron"] * ns + ref["b_ms_per_neuron_per_s"] * ns * ts / 1000.0,
+                    ":",
+                    color=line.get_color(),
+                )
             ax.set(xlabel=label, ylabel=f"{phase} (ms)")
             ax.legend(fontsize=7, title="dots: measured, -: fit, :: seed", title_fontsize=7)
     fig.suptitle("opsnn bench scan: balanced network on NEST")

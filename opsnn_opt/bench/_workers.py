@@ -14,8 +14,9 @@ TARGET_SPEEDUP_2_WORKERS = 1.8
 _OBJECTIVE = {"metrics": [{"name": "rate_hz.exc", "target": 5.0}]}
 
 
-def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: float = 1000.0,
-                      worker_counts: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
+def run_workers_bench(
+    n_trials: int = 8, n_neurons: int = 1000, simtime_ms: float = 1000.0, worker_counts: tuple[int, ...] = (1, 2)
+) -> dict[str, Any]:
     """Run the same study (random sampler, ``n_trials`` trials) once per worker count on a fresh
     SQLite store; trials per minute include worker start-up (importing NEST) and the store."""
     from opsnn_opt.store import Store
@@ -25,9 +26,15 @@ def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: floa
     wall: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        space = SearchSpace.from_dict({"model": "balanced", "simtime_ms": float(simtime_ms),
-                                       "fixed": {"n_neurons": n_neurons, "seed": 1},
-                                       "params": {"g_inh_nS": {"low": 30.0, "high": 90.0}}}, "bench workers")
+        space = SearchSpace.from_dict(
+            {
+                "model": "balanced",
+                "simtime_ms": float(simtime_ms),
+                "fixed": {"n_neurons": n_neurons, "seed": 1},
+                "params": {"g_inh_nS": {"low": 30.0, "high": 90.0}},
+            },
+            "bench workers",
+        )
         objective = ObjectiveSpec.from_dict(_OBJECTIVE, "bench workers", space.populations)
         for k in worker_counts:
             store = Store(f"sqlite:///{root / f'workers-{k}.sqlite3'}")
@@ -42,8 +49,14 @@ def run_workers_bench(n_trials: int = 8, n_neurons: int = 1000, simtime_ms: floa
             store.dispose()
     base = throughput[str(worker_counts[0])]
     ratios = {f"throughput_{k}_vs_{worker_counts[0]}_workers": throughput[str(k)] / base for k in worker_counts[1:]}
-    result: dict[str, Any] = {"n_trials": n_trials, "n_neurons": n_neurons, "simtime_ms": simtime_ms,
-                              "wall_s": wall, "trials_per_minute": throughput, "ratios": ratios}
+    result: dict[str, Any] = {
+        "n_trials": n_trials,
+        "n_neurons": n_neurons,
+        "simtime_ms": simtime_ms,
+        "wall_s": wall,
+        "trials_per_minute": throughput,
+        "ratios": ratios,
+    }
     key = "throughput_2_vs_1_workers"
     if key in ratios:
         result["targets"] = {f"{key}_min": TARGET_SPEEDUP_2_WORKERS}
@@ -64,6 +77,7 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
     p.add_argument("--n-trials", type=_at_least_two, default=8, help="trials per worker count (>= 2)")
     p.add_argument("--n-neurons", type=int, default=1000)
     p.add_argument("--simtime", type=float, default=1000.0, metavar="MS")
-    p.set_defaults(bench=lambda a: run_workers_bench(a.n_trials, a.n_neurons, a.simtime),
-                   bench_settings=lambda a: {"n_trials": a.n_trials, "n_neurons": a.n_neurons,
-                                             "simtime_ms": a.simtime})
+    p.set_defaults(
+        bench=lambda a: run_workers_bench(a.n_trials, a.n_neurons, a.simtime),
+        bench_settings=lambda a: {"n_trials": a.n_trials, "n_neurons": a.n_neurons, "simtime_ms": a.simtime},
+    )

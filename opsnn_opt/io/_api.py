@@ -147,9 +147,7 @@ def read_block(path: str | Path, *, allow_pickle: bool = False) -> neo.Block:
     try:
         return _neonix.read_neonix(path)
     except _CORRUPT as exc:
-        raise ResultsFileError(
-            f"{str(path)!r} cannot be read as a neo NIX file: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise ResultsFileError(f"{str(path)!r} cannot be read as a neo NIX file: {type(exc).__name__}: {exc}") from exc
 
 
 def read_metadata(path: str | Path, *, allow_pickle: bool = False) -> dict[str, Any]:

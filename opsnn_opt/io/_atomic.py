@@ -42,9 +42,7 @@ def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ResultsFileError(
-            f"cannot create the directory for results file {str(final)!r}: {exc}"
-        ) from exc
+        raise ResultsFileError(f"cannot create the directory for results file {str(final)!r}: {exc}") from exc
     # A random name lets concurrent writers of one target coexist; not pre-creating the file
     # (as mkstemp would, with mode 0600) keeps the usual umask-derived permissions.
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")

@@ -158,8 +158,7 @@ def bench_io(
     }
     met = {
         "write_nix_vs_pickle_max": ratios["write_nix_vs_pickle"] <= TARGETS["write_nix_vs_pickle_max"],
-        "write_speedup_vs_neo_nix_min": ratios["write_neo_nix_vs_nix"]
-        >= TARGETS["write_speedup_vs_neo_nix_min"],
+        "write_speedup_vs_neo_nix_min": ratios["write_neo_nix_vs_nix"] >= TARGETS["write_speedup_vs_neo_nix_min"],
         "size_nix_vs_pickle_max": ratios["size_nix_vs_pickle"] <= TARGETS["size_nix_vs_pickle_max"],
     }
     return {

@@ -23,10 +23,21 @@ from opsnn_opt.errors import ResultsFileError
 
 __all__ = ["decode_value", "dumps", "encode_value", "loads"]
 
-_TAGS = frozenset({
-    "__ndarray__", "__quantity__", "__datetime__", "__date__", "__time__", "__timedelta__", "__tuple__",
-    "__dict__", "__complex__", "__bytes__", "__decimal__",
-})
+_TAGS = frozenset(
+    {
+        "__ndarray__",
+        "__quantity__",
+        "__datetime__",
+        "__date__",
+        "__time__",
+        "__timedelta__",
+        "__tuple__",
+        "__dict__",
+        "__complex__",
+        "__bytes__",
+        "__decimal__",
+    }
+)
 _SUPPORTED = (
     "None, bool, int, float, complex, str, bytes, Decimal, list, tuple, dict, numpy scalars and "
     "arrays, quantities.Quantity, datetime.datetime/date/time/timedelta"
@@ -99,8 +110,7 @@ def encode_value(value: Any, where: str = "value") -> Any:
             return dict(items)
         return {"__dict__": [[encode_value(k, where), v] for k, v in items]}
     raise ResultsFileError(
-        f"annotation {where} has type {type(value).__name__}, which cannot be written; "
-        f"supported types are {_SUPPORTED}"
+        f"annotation {where} has type {type(value).__name__}, which cannot be written; supported types are {_SUPPORTED}"
     )
 
 

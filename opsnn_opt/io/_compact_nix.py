@@ -110,9 +110,7 @@ def _stem(i_seg: int, j: int, label: str | None) -> str:
 
 def _check_supported(seg: neo.Segment, where: str) -> None:
     extra = [
-        kind
-        for kind in ("irregularlysampledsignals", "events", "epochs", "imagesequences")
-        if getattr(seg, kind, None)
+        kind for kind in ("irregularlysampledsignals", "events", "epochs", "imagesequences") if getattr(seg, kind, None)
     ]
     if extra:
         raise ResultsFileError(
@@ -123,13 +121,10 @@ def _check_supported(seg: neo.Segment, where: str) -> None:
 
 def _write_population(nblk: nixio.Block, stem: str, pop: PopulationTrains) -> dict[str, Any]:
     arrays = {key: f"{stem}.{key}" for key in _TABLES}
-    add_data_array(nblk, arrays["spike_times"], "opsnn.spike_times", pop.spike_times_ms,
-                   unit="ms", label="spike time")
+    add_data_array(nblk, arrays["spike_times"], "opsnn.spike_times", pop.spike_times_ms, unit="ms", label="spike time")
     add_data_array(nblk, arrays["senders"], "opsnn.senders", pop.senders, label=pop.sender_key)
-    add_data_array(nblk, arrays["int_table"], "opsnn.train_ints", pop.int_table,
-                   column_labels=pop.int_columns)
-    add_data_array(nblk, arrays["float_table"], "opsnn.train_floats", pop.float_table,
-                   column_labels=pop.float_columns)
+    add_data_array(nblk, arrays["int_table"], "opsnn.train_ints", pop.int_table, column_labels=pop.int_columns)
+    add_data_array(nblk, arrays["float_table"], "opsnn.train_floats", pop.float_table, column_labels=pop.float_columns)
     return {
         "label": pop.label,
         "arrays": arrays,
@@ -144,8 +139,15 @@ def _write_signal(nblk: nixio.Block, name: str, sig: neo.AnalogSignal, where: st
     period_ms = float(sig.sampling_period) * to_ms_factor(sig.sampling_period)
     t_start_ms = float(sig.t_start) * to_ms_factor(sig.t_start)
     units = sig.units.dimensionality.string
-    add_data_array(nblk, name, "opsnn.analogsignal", sig.magnitude, unit=units,
-                   label=sig.name or None, sampled=(period_ms, t_start_ms))
+    add_data_array(
+        nblk,
+        name,
+        "opsnn.analogsignal",
+        sig.magnitude,
+        unit=units,
+        label=sig.name or None,
+        sampled=(period_ms, t_start_ms),
+    )
     return {
         "array": name,
         "units": units,
@@ -167,8 +169,7 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
     """
     if getattr(block, "groups", None):
         raise ResultsFileError(
-            "the block has neo Groups, which the compact 'nix' format does not store; "
-            "use format='neo-nix' or 'pickle'"
+            "the block has neo Groups, which the compact 'nix' format does not store; use format='neo-nix' or 'pickle'"
         )
     positions = block.annotations.get(POSITIONS_KEY)
     manifest: dict[str, Any] = {
@@ -176,8 +177,9 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
         "positions": None if positions is None else [],
         "segments": [],
     }
-    nf = nixio.File.open(str(path), nixio.FileMode.Overwrite, compression=nixio.Compression.No,
-                         auto_update_timestamps=False)
+    nf = nixio.File.open(
+        str(path), nixio.FileMode.Overwrite, compression=nixio.Compression.No, auto_update_timestamps=False
+    )
     try:
         nblk = nf.create_block("results", BLOCK_TYPE)
         for i_seg, seg in enumerate(block.segments):
@@ -195,8 +197,15 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
             manifest["segments"].append(seg_entry)
         for j, (pop_name, xyz) in enumerate((positions or {}).items()):
             name = f"positions.{j}"
-            add_data_array(nblk, name, "opsnn.positions", np.asarray(xyz, dtype=np.float64),
-                           unit="mm", label="position", column_labels=("x", "y", "z"))
+            add_data_array(
+                nblk,
+                name,
+                "opsnn.positions",
+                np.asarray(xyz, dtype=np.float64),
+                unit="mm",
+                label="position",
+                column_labels=("x", "y", "z"),
+            )
             manifest["positions"].append({"population": pop_name, "array": name})
         sec = nf.create_section(BLOCK_TYPE, BLOCK_TYPE)
         nblk.metadata = sec

@@ -40,8 +40,7 @@ def sniff(path: Path) -> str:
     if len(head) >= 2 and head[0] == 0x80 and head[1] in _PICKLE_PROTOCOLS:
         return "pickle"
     raise ResultsFileError(
-        f"{str(path)!r} is not a results file: it is neither HDF5/NIX nor a pickle "
-        f"(it starts with {head!r})"
+        f"{str(path)!r} is not a results file: it is neither HDF5/NIX nor a pickle (it starts with {head!r})"
     )
 
 
@@ -58,13 +57,10 @@ def open_nix(path: Path) -> nixio.File:
         return nixio.File.open(str(path), nixio.FileMode.ReadOnly)
     except InvalidFile as exc:
         raise ResultsFileError(
-            f"{str(path)!r} is an HDF5 file but not a NIX file, so neither an opsnn_opt "
-            "results file nor a neo NIX file"
+            f"{str(path)!r} is an HDF5 file but not a NIX file, so neither an opsnn_opt results file nor a neo NIX file"
         ) from exc
     except (OSError, RuntimeError, KeyError, ValueError) as exc:
-        raise ResultsFileError(
-            f"{str(path)!r} cannot be opened as HDF5/NIX (truncated or corrupt?): {exc}"
-        ) from exc
+        raise ResultsFileError(f"{str(path)!r} cannot be opened as HDF5/NIX (truncated or corrupt?): {exc}") from exc
 
 
 def nix_flavour(nf: nixio.File, path: Path) -> str:

@@ -38,8 +38,7 @@ def _normalise(value: Any, where: str) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ConfigError(
-                    f"metadata keys must be str, but {where} has key {key!r} "
-                    f"of type {type(key).__name__}"
+                    f"metadata keys must be str, but {where} has key {key!r} of type {type(key).__name__}"
                 )
             out[key] = _normalise(item, f"{where}[{key!r}]")
         return out
@@ -47,8 +46,7 @@ def _normalise(value: Any, where: str) -> Any:
         items = value.tolist() if isinstance(value, np.ndarray) else value
         return [_normalise(item, f"{where}[{i}]") for i, item in enumerate(items)]
     raise ConfigError(
-        f"metadata values must be {_ALLOWED}, but {where} has type {type(value).__name__} "
-        f"(value {value!r})"
+        f"metadata values must be {_ALLOWED}, but {where} has type {type(value).__name__} (value {value!r})"
     )
 
 
@@ -72,9 +70,7 @@ def normalise_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
     if metadata is None:
         return {}
     if not isinstance(metadata, Mapping):
-        raise ConfigError(
-            f"metadata must be a mapping ({_ALLOWED} values), but got {type(metadata).__name__}"
-        )
+        raise ConfigError(f"metadata must be a mapping ({_ALLOWED} values), but got {type(metadata).__name__}")
     return _normalise(metadata, "metadata")
 
 

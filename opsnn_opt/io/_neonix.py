@@ -57,8 +57,7 @@ def write_neonix(block: neo.Block, path: Path, metadata: dict[str, Any]) -> None
 def _strip_nix_names(block: neo.Block) -> None:
     objects: list[Any] = [block, *block.segments, *block.groups]
     for seg in block.segments:
-        for kind in ("analogsignals", "irregularlysampledsignals", "spiketrains", "events", "epochs",
-                     "imagesequences"):
+        for kind in ("analogsignals", "irregularlysampledsignals", "spiketrains", "events", "epochs", "imagesequences"):
             objects.extend(getattr(seg, kind, ()))
     for obj in objects:
         obj.annotations.pop("nix_name", None)

@@ -50,15 +50,10 @@ def read_pickle(path: Path) -> neo.Block:
     try:
         with open(path, "rb") as fh:
             block = pickle.load(fh)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
-            TypeError, ValueError) as exc:
-        raise ResultsFileError(
-            f"{str(path)!r} is a truncated or corrupt pickle: {type(exc).__name__}: {exc}"
-        ) from exc
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:
+        raise ResultsFileError(f"{str(path)!r} is a truncated or corrupt pickle: {type(exc).__name__}: {exc}") from exc
     if not isinstance(block, neo.Block):
-        raise ResultsFileError(
-            f"{str(path)!r} holds a pickled {type(block).__name__}, not a neo.Block"
-        )
+        raise ResultsFileError(f"{str(path)!r} holds a pickled {type(block).__name__}, not a neo.Block")
     if not isinstance(block.annotations.get(METADATA_KEY), dict):
         block.annotations[METADATA_KEY] = {}
     return block

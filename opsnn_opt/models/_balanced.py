@@ -93,12 +93,14 @@ class Balanced(Model):
             "inh": sim.Projection(inh, cells, connector, inh_syn, receptor_type="inhibitory"),
         }
         if params["input_rate_hz"] > 0:
-            _, projections["input"] = independent_poisson(sim, cells, params["input_rate_hz"], exc_syn,
-                                                          "excitatory")
+            _, projections["input"] = independent_poisson(sim, cells, params["input_rate_hz"], exc_syn, "excitatory")
         # Optional stimulus: the cells have no place, so each population is laid out row by row
         # over the stimulus's field (see opsnn_opt.stimuli.grid_field_positions).
         targets = {name: (pop, grid_field_positions(pop.size)) for name, pop in (("exc", exc), ("inh", inh))}
         stim_projections, _ = add_stimulus(sim, params, targets, delay_ms=delay)
         projections.update(stim_projections)
-        return Network(populations={"exc": exc, "inh": inh}, projections=projections,
-                       annotations={"stimulus": stimulus_annotation(params)} if stim_projections else {})
+        return Network(
+            populations={"exc": exc, "inh": inh},
+            projections=projections,
+            annotations={"stimulus": stimulus_annotation(params)} if stim_projections else {},
+        )

@@ -68,8 +68,10 @@ class Model(ABC):
         """Delays must be at least one time step."""
         delays = self.delays_ms(params)
         if delays is not None and delays[0] < timestep_ms:
-            raise ConfigError(f"{where}: {self.delay_param} must be >= the time step ({timestep_ms:g} ms); "
-                              f"got {params[self.delay_param]:g}")
+            raise ConfigError(
+                f"{where}: {self.delay_param} must be >= the time step ({timestep_ms:g} ms); "
+                f"got {params[self.delay_param]:g}"
+            )
 
     def delays_ms(self, params: Mapping[str, Any]) -> tuple[float, float] | None:
         """Shortest and longest synaptic delay the network will use (ms), or None without delays.

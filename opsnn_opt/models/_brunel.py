@@ -84,16 +84,21 @@ class Brunel(Model):
         n_e, n_i = self.sizes(params)
         for kind, c, n, full in (("excitatory", c_e, n_e, "n_exc"), ("inhibitory", c_i, n_i, "n_inh")):
             if c < 1:
-                raise ConfigError(f"{where}: epsilon x {full} must give at least one {kind} input per cell; "
-                                  f"got epsilon={params['epsilon']:g}, {full}={params[full]}")
+                raise ConfigError(
+                    f"{where}: epsilon x {full} must give at least one {kind} input per cell; "
+                    f"got epsilon={params['epsilon']:g}, {full}={params[full]}"
+                )
             if n < c + 1:
                 low = (c + 1) / params[full]
                 raise ConfigError(
                     f"{where}: scale must leave more {kind} cells than the in-degree {c} (without self-"
-                    f"connections), i.e. scale >= {low:.4g}; got scale={params['scale']:g} ({n} cells)")
+                    f"connections), i.e. scale >= {low:.4g}; got scale={params['scale']:g} ({n} cells)"
+                )
         if not params["v_reset_mv"] < params["theta_mv"]:
-            raise ConfigError(f"{where}: v_reset_mv < theta_mv must hold; got v_reset_mv={params['v_reset_mv']:g}, "
-                              f"theta_mv={params['theta_mv']:g}")
+            raise ConfigError(
+                f"{where}: v_reset_mv < theta_mv must hold; got v_reset_mv={params['v_reset_mv']:g}, "
+                f"theta_mv={params['theta_mv']:g}"
+            )
 
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_curr_delta", "SpikeSourcePoisson")
@@ -102,17 +107,27 @@ class Brunel(Model):
         n_e, n_i = self.sizes(params)
         c_e, c_i = self.indegrees(params)
         theta, j, delay = params["theta_mv"], params["j_mv"], params["delay_ms"]
-        cell = sim.IF_curr_delta(v_rest=0.0, v_reset=params["v_reset_mv"], v_thresh=theta,
-                                 tau_m=params["tau_m_ms"], tau_refrac=params["t_ref_ms"], cm=_CM_NF, i_offset=0.0)
+        cell = sim.IF_curr_delta(
+            v_rest=0.0,
+            v_reset=params["v_reset_mv"],
+            v_thresh=theta,
+            tau_m=params["tau_m_ms"],
+            tau_refrac=params["t_ref_ms"],
+            cm=_CM_NF,
+            i_offset=0.0,
+        )
         on_grid(sim, cell)  # the paper's model lives on the time grid, as does NEST's brunel example
         if is_nest(sim):
             cell.variable_map = {"v": "V_m"}  # PyNN 0.13 lacks it, so recording V_m would fail
         pops = {"exc": sim.Population(n_e, cell, label="exc"), "inh": sim.Population(n_i, cell, label="inh")}
-        v_init = sim.RandomDistribution("uniform", low=params["v_reset_mv"], high=theta,
-                                        rng=sim.NumpyRNG(seed=params["seed"]))
+        v_init = sim.RandomDistribution(
+            "uniform", low=params["v_reset_mv"], high=theta, rng=sim.NumpyRNG(seed=params["seed"])
+        )
         # Inhibitory current-based weights are negative in PyNN on NEST; sPyNNaker uses |w|.
-        synapses = {"exc": sim.StaticSynapse(weight=j, delay=delay),
-                    "inh": sim.StaticSynapse(weight=-params["g"] * j, delay=delay)}
+        synapses = {
+            "exc": sim.StaticSynapse(weight=j, delay=delay),
+            "inh": sim.StaticSynapse(weight=-params["g"] * j, delay=delay),
+        }
         receptors = {"exc": "excitatory", "inh": "inhibitory"}
         indegree = {"exc": c_e, "inh": c_i}
         projections: dict[str, Any] = {}
@@ -120,8 +135,12 @@ class Brunel(Model):
             post.initialize(v=v_init)
             for pre_name, pre in pops.items():
                 projections[f"{pre_name}_{post_name}"] = sim.Projection(
-                    pre, post, fixed_indegree(sim, indegree[pre_name]), synapses[pre_name],
-                    receptor_type=receptors[pre_name])
+                    pre,
+                    post,
+                    fixed_indegree(sim, indegree[pre_name]),
+                    synapses[pre_name],
+                    receptor_type=receptors[pre_name],
+                )
             _, external = poisson_background(sim, post, self.external_rate_hz(params), j, delay)
             if external is not None:
                 projections[f"external_{post_name}"] = external

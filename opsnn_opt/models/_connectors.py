@@ -21,8 +21,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fixed_indegree", "fixed_probability", "independent_poisson", "is_nest", "list_connector", "on_grid",
-           "uniform_initial_v"]
+__all__ = [
+    "fixed_indegree",
+    "fixed_probability",
+    "independent_poisson",
+    "is_nest",
+    "list_connector",
+    "on_grid",
+    "uniform_initial_v",
+]
 
 #: PyNN weights (nA, µS) to NEST's (pA, nS).
 _PYNN_TO_NEST_WEIGHT = 1000.0
@@ -74,8 +81,9 @@ def fixed_probability(sim: ModuleType, p: float) -> Any:
     return sim.FixedProbabilityConnector(p, allow_self_connections=False)
 
 
-def independent_poisson(sim: ModuleType, post: Any, rate_hz: float, synapse: Any, receptor_type: str,
-                        label: str = "input") -> tuple[Any, Any]:
+def independent_poisson(
+    sim: ModuleType, post: Any, rate_hz: float, synapse: Any, receptor_type: str, label: str = "input"
+) -> tuple[Any, Any]:
     """Give every cell of ``post`` its own Poisson train at ``rate_hz``; returns (sources, projection).
 
     On NEST one ``poisson_generator`` connected to all cells does it (NEST's generators send each
@@ -103,12 +111,12 @@ def uniform_initial_v(sim: ModuleType, population: Any, low_mv: float, high_mv: 
         for pop in getattr(population, "populations", [population]):
             pop.node_collection.V_m = nest.random.uniform(low_mv, high_mv)
         return
-    population.initialize(v=sim.RandomDistribution("uniform", low=low_mv, high=high_mv,
-                                                   rng=sim.NumpyRNG(seed=seed)))
+    population.initialize(v=sim.RandomDistribution("uniform", low=low_mv, high=high_mv, rng=sim.NumpyRNG(seed=seed)))
 
 
-def list_connector(sim: ModuleType, pre: np.ndarray, post: np.ndarray, weight: np.ndarray | float,
-                   delay_ms: np.ndarray | float) -> Any:
+def list_connector(
+    sim: ModuleType, pre: np.ndarray, post: np.ndarray, weight: np.ndarray | float, delay_ms: np.ndarray | float
+) -> Any:
     """Explicit connections: ``pre[k] -> post[k]`` with its weight (PyNN units) and delay (ms).
 
     Parameters
@@ -181,9 +189,16 @@ def _nest_classes() -> tuple[type, ...]:
         """``FixedNumberPreConnector`` through NEST's ``fixed_indegree`` rule."""
 
         def connect(self, projection: Any) -> None:
-            _native_connect(self, projection, {"rule": "fixed_indegree", "indegree": int(self.n),
-                                               "allow_autapses": self.allow_self_connections,
-                                               "allow_multapses": self.with_replacement})
+            _native_connect(
+                self,
+                projection,
+                {
+                    "rule": "fixed_indegree",
+                    "indegree": int(self.n),
+                    "allow_autapses": self.allow_self_connections,
+                    "allow_multapses": self.with_replacement,
+                },
+            )
 
     class NestConnectionList(FromListConnector):
         """``FromListConnector`` as one array call to ``nest.Connect``."""
@@ -194,10 +209,12 @@ def _nest_classes() -> tuple[type, ...]:
             pre = self.conn_list[:, 0].astype(np.int64)
             post = self.conn_list[:, 1].astype(np.int64)
             pre_ids, post_ids = _node_ids(projection.pre), _node_ids(projection.post)
-            syn = {"synapse_model": projection.nest_synapse_model,
-                   "synapse_label": projection.nest_synapse_label,
-                   "weight": _nest_weight(projection, self.conn_list[:, 2]),
-                   "delay": self.conn_list[:, 3].copy()}
+            syn = {
+                "synapse_model": projection.nest_synapse_model,
+                "synapse_label": projection.nest_synapse_label,
+                "weight": _nest_weight(projection, self.conn_list[:, 2]),
+                "delay": self.conn_list[:, 3].copy(),
+            }
             nest.Connect(pre_ids[pre], post_ids[post], "one_to_one", syn)
             _connected(projection, np.unique(pre_ids[pre]))
 
@@ -205,14 +222,16 @@ def _nest_classes() -> tuple[type, ...]:
         """``FixedProbabilityConnector`` through NEST's ``pairwise_bernoulli`` rule."""
 
         def connect(self, projection: Any) -> None:
-            _native_connect(self, projection, {"rule": "pairwise_bernoulli", "p": self.p_connect,
-                                               "allow_autapses": self.allow_self_connections})
+            _native_connect(
+                self,
+                projection,
+                {"rule": "pairwise_bernoulli", "p": self.p_connect, "allow_autapses": self.allow_self_connections},
+            )
 
     class NestAllToAll(AllToAllConnector, NESTConnectorMixin):
         """``AllToAllConnector`` as one ``all_to_all`` call, whatever the synapse parameters."""
 
         def connect(self, projection: Any) -> None:
-            _native_connect(self, projection, {"rule": "all_to_all",
-                                               "allow_autapses": self.allow_self_connections})
+            _native_connect(self, projection, {"rule": "all_to_all", "allow_autapses": self.allow_self_connections})
 
     return NestFixedIndegree, NestConnectionList, NestFixedProbability, NestAllToAll

@@ -54,8 +54,18 @@ from opsnn_opt.stimuli import (
 __all__ = ["V1Sheet", "grid_positions", "sample_connections"]
 
 # Cell constants; PyNN units: nF, ms, mV.
-_CELL = {"tau_m": 20.0, "cm": 0.2, "v_rest": -60.0, "v_reset": -60.0, "v_thresh": -50.0,
-         "tau_syn_E": 5.0, "tau_syn_I": 10.0, "e_rev_E": 0.0, "e_rev_I": -80.0, "i_offset": 0.0}
+_CELL = {
+    "tau_m": 20.0,
+    "cm": 0.2,
+    "v_rest": -60.0,
+    "v_reset": -60.0,
+    "v_thresh": -50.0,
+    "tau_syn_E": 5.0,
+    "tau_syn_I": 10.0,
+    "e_rev_E": 0.0,
+    "e_rev_I": -80.0,
+    "i_offset": 0.0,
+}
 _NS_TO_US = 1e-3  # PyNN conductances are in µS
 #: Pairs further apart than this many sigma are not considered.
 CUTOFF_SIGMAS = 4.0
@@ -72,9 +82,15 @@ def grid_positions(n_side: int, side_mm: float) -> np.ndarray:
     return np.column_stack([xy, np.zeros(len(xy))])
 
 
-def sample_connections(pre_mm: np.ndarray, post_mm: np.ndarray, p_max: float, sigma_mm: float,
-                       rng: np.random.Generator, periodic_mm: float | None = None,
-                       same_population: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sample_connections(
+    pre_mm: np.ndarray,
+    post_mm: np.ndarray,
+    p_max: float,
+    sigma_mm: float,
+    rng: np.random.Generator,
+    periodic_mm: float | None = None,
+    same_population: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw Gaussian distance-dependent connections between two sets of cells.
 
     Parameters
@@ -143,17 +159,21 @@ class V1Sheet(Model):
             if params["periodic"] == "true" and CUTOFF_SIGMAS * params[name] >= side / 2:
                 raise ConfigError(
                     f"{where}: with periodic = true, {CUTOFF_SIGMAS:g} x {name} must be < side_mm / 2 "
-                    f"(= {side / 2:g} mm) so that no pair is reached both ways round; got {name}={params[name]:g}")
+                    f"(= {side / 2:g} mm) so that no pair is reached both ways round; got {name}={params[name]:g}"
+                )
         spacing = side / params["n_side"]
         if spacing > params["sigma_exc_mm"]:
             raise ConfigError(
                 f"{where}: the excitatory grid does not fit the connectivity: its spacing side_mm / n_side "
                 f"(= {spacing:g} mm) must be <= sigma_exc_mm (= {params['sigma_exc_mm']:g} mm); "
-                f"got side_mm={side:g}, n_side={params['n_side']}")
+                f"got side_mm={side:g}, n_side={params['n_side']}"
+            )
         if params["n_side_inh"] > params["n_side"]:
-            raise ConfigError(f"{where}: the inhibitory grid must not be finer than the excitatory one: "
-                              f"n_side_inh <= n_side must hold; got n_side_inh={params['n_side_inh']}, "
-                              f"n_side={params['n_side']}")
+            raise ConfigError(
+                f"{where}: the inhibitory grid must not be finer than the excitatory one: "
+                f"n_side_inh <= n_side must hold; got n_side_inh={params['n_side_inh']}, "
+                f"n_side={params['n_side']}"
+            )
 
     def delays_ms(self, params: Mapping[str, Any]) -> tuple[float, float]:
         # Longest distance considered: the cutoff, or the diagonal if the sheet is smaller.
@@ -167,8 +187,10 @@ class V1Sheet(Model):
 
     def positions(self, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Positions of every cell (mm), shape ``(n, 3)`` per population."""
-        return {"exc": grid_positions(params["n_side"], params["side_mm"]),
-                "inh": grid_positions(params["n_side_inh"], params["side_mm"])}
+        return {
+            "exc": grid_positions(params["n_side"], params["side_mm"]),
+            "inh": grid_positions(params["n_side_inh"], params["side_mm"]),
+        }
 
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         dt = float(sim.get_time_step())
@@ -177,21 +199,29 @@ class V1Sheet(Model):
         cell = sim.IF_cond_exp(**_CELL, tau_refrac=params["t_ref_ms"])
         pops = {name: sim.Population(len(xyz), cell, label=name) for name, xyz in positions.items()}
         rng = np.random.default_rng([params["seed"], _CONNECTIVITY_STREAM])
-        v_init = sim.RandomDistribution("uniform", low=_CELL["v_reset"], high=_CELL["v_thresh"],
-                                        rng=sim.NumpyRNG(seed=params["seed"]))
+        v_init = sim.RandomDistribution(
+            "uniform", low=_CELL["v_reset"], high=_CELL["v_thresh"], rng=sim.NumpyRNG(seed=params["seed"])
+        )
         periodic_mm = side if params["periodic"] == "true" else None
         projections: dict[str, Any] = {}
         for pre_name, receptor in (("exc", "excitatory"), ("inh", "inhibitory")):
             short = pre_name[:3]
             for post_name, post in pops.items():
                 pre, post_idx, dist = sample_connections(
-                    positions[pre_name], positions[post_name], params[f"p_{short}"], params[f"sigma_{short}_mm"],
-                    rng, periodic_mm, same_population=pre_name == post_name)
+                    positions[pre_name],
+                    positions[post_name],
+                    params[f"p_{short}"],
+                    params[f"sigma_{short}_mm"],
+                    rng,
+                    periodic_mm,
+                    same_population=pre_name == post_name,
+                )
                 delay = params["delay_min_ms"] + dist / params["conduction_speed_mm_per_ms"]
                 delay = np.maximum(np.round(delay / dt), 1.0) * dt
                 connector = list_connector(sim, pre, post_idx, params[f"g_{short}_nS"] * _NS_TO_US, delay)
                 projections[f"{pre_name}_{post_name}"] = sim.Projection(
-                    pops[pre_name], post, connector, sim.StaticSynapse(), receptor_type=receptor)
+                    pops[pre_name], post, connector, sim.StaticSynapse(), receptor_type=receptor
+                )
         for name, pop in pops.items():
             pop.initialize(v=v_init)
             _, background = poisson_background(sim, pop, params["bg_rate_hz"], params["bg_weight_nS"] * _NS_TO_US, dt)
@@ -200,6 +230,8 @@ class V1Sheet(Model):
         targets = {name: (pop, positions[name][:, :2] / side) for name, pop in pops.items()}
         stim_projections, _ = add_stimulus(sim, params, targets, delay_ms=dt)
         projections.update(stim_projections)
-        annotations = {"sheet": {"side_mm": side, "periodic": params["periodic"] == "true"},
-                       "stimulus": stimulus_annotation(params, field_mm=side)}
+        annotations = {
+            "sheet": {"side_mm": side, "periodic": params["periodic"] == "true"},
+            "stimulus": stimulus_annotation(params, field_mm=side),
+        }
         return Network(populations=pops, projections=projections, positions_mm=positions, annotations=annotations)

@@ -17,8 +17,12 @@ __all__ = ["KINDS", "add_commands", "plot_results", "save_png"]
 def _kinds() -> dict[str, tuple[Callable[..., Any], bool]]:
     from opsnn_opt.plots import _figures as f
 
-    return {"raster": (f.raster_figure, False), "rate": (f.rate_figure, False),
-            "wave-frames": (f.wave_frames_figure, True), "latency": (f.latency_figure, True)}
+    return {
+        "raster": (f.raster_figure, False),
+        "rate": (f.rate_figure, False),
+        "wave-frames": (f.wave_frames_figure, True),
+        "latency": (f.latency_figure, True),
+    }
 
 
 #: Valid ``--kind`` values, in the order the help lists them.
@@ -83,8 +87,10 @@ def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathL
     draw, spatial = kinds[kind]
     model = meta.get("model", "?")
     if spatial and not data.has_positions:
-        raise ConfigError(f"--kind {kind} needs neuron positions, but {str(path)!r} is a run of {model!r}, "
-                          f"which has none (use a spatial model such as v1_sheet)")
+        raise ConfigError(
+            f"--kind {kind} needs neuron positions, but {str(path)!r} is a run of {model!r}, "
+            f"which has none (use a spatial model such as v1_sheet)"
+        )
     title = f"{model}, {data.duration_ms:g} ms, seed {meta.get('seed', '?')}: {kind}"
     return save_png(draw(data, title=title), Path(out) if out else path.with_name(f"{kind}.png"))
 

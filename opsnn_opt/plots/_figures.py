@@ -48,10 +48,16 @@ def raster_figure(data: SpikeData, title: str = "") -> Any:
         keep = (np.random.default_rng(0).random(data.n_neurons) < frac)[data.senders]
     for name, (start, stop) in data.populations.items():
         sel = keep & (data.senders >= start) & (data.senders < stop)
-        ax.scatter(data.times_ms[sel], data.senders[sel], s=1.0, marker="|", linewidths=0.5, label=name,
-                   rasterized=True)
-    ax.set(xlabel="time (ms)", ylabel="neuron", xlim=(data.t_start_ms, data.t_stop_ms),
-           ylim=(-0.5, max(data.n_neurons, 1) - 0.5), title=title or "raster")
+        ax.scatter(
+            data.times_ms[sel], data.senders[sel], s=1.0, marker="|", linewidths=0.5, label=name, rasterized=True
+        )
+    ax.set(
+        xlabel="time (ms)",
+        ylabel="neuron",
+        xlim=(data.t_start_ms, data.t_stop_ms),
+        ylim=(-0.5, max(data.n_neurons, 1) - 0.5),
+        title=title or "raster",
+    )
     if data.populations:
         ax.legend(loc="upper right", markerscale=8, fontsize="small")
     return fig
@@ -67,8 +73,12 @@ def rate_figure(data: SpikeData, title: str = "", bin_ms: float = RATE_BIN_MS) -
         rate = population_rate_hz(part.times_ms, part.n_neurons, part.t_start_ms, part.t_stop_ms, bin_ms)
         t = part.t_start_ms + (np.arange(rate.size) + 0.5) * bin_ms
         ax.plot(t, rate, lw=1.0 if name != "all" else 1.5, label=name, color="k" if name == "all" else None)
-    ax.set(xlabel="time (ms)", ylabel=f"rate (Hz, {bin_ms:g} ms bins)", xlim=(data.t_start_ms, data.t_stop_ms),
-           title=title or "population rate")
+    ax.set(
+        xlabel="time (ms)",
+        ylabel=f"rate (Hz, {bin_ms:g} ms bins)",
+        xlim=(data.t_start_ms, data.t_stop_ms),
+        title=title or "population rate",
+    )
     ax.legend(loc="upper right", fontsize="small")
     return fig
 
@@ -113,9 +123,16 @@ def latency_figure(data: SpikeData, title: str = "") -> Any:
     ax.scatter(distance[ok], latency[ok], s=4, alpha=0.5, color="C0", label=f"{int(ok.sum())} neurons")
     if np.isfinite(fit.slope_ms_per_mm):
         x = np.array([0.0, float(distance[ok].max())])
-        ax.plot(x, fit.intercept_ms + fit.slope_ms_per_mm * x, "r-",
-                label=f"Theil-Sen: {fit.speed_mm_per_ms:.3g} mm/ms, R² = {fit.r2:.2f}")
-    ax.set(xlabel="distance from stimulus centre (mm)", ylabel=f"first-spike latency after {data.onset_ms:g} ms (ms)",
-           title=title or "latency against distance")
+        ax.plot(
+            x,
+            fit.intercept_ms + fit.slope_ms_per_mm * x,
+            "r-",
+            label=f"Theil-Sen: {fit.speed_mm_per_ms:.3g} mm/ms, R² = {fit.r2:.2f}",
+        )
+    ax.set(
+        xlabel="distance from stimulus centre (mm)",
+        ylabel=f"first-spike latency after {data.onset_ms:g} ms (ms)",
+        title=title or "latency against distance",
+    )
     ax.legend(loc="upper left", fontsize="small")
     return fig

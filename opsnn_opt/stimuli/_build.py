@@ -18,8 +18,16 @@ from opsnn_opt.stimuli._events import EventWindow, events_to_input, load_sample,
 from opsnn_opt.stimuli._movie import Disc, disc_movie, pixel_centres
 from opsnn_opt.stimuli._spikes import SpikeInput, inhomogeneous_poisson, spike_source_array
 
-__all__ = ["add_stimulus", "check_stimulus", "grid_field_positions", "make_input", "pixel_of", "poisson_background",
-           "stimulus_annotation", "stimulus_rng"]
+__all__ = [
+    "add_stimulus",
+    "check_stimulus",
+    "grid_field_positions",
+    "make_input",
+    "pixel_of",
+    "poisson_background",
+    "stimulus_annotation",
+    "stimulus_rng",
+]
 
 _NS_TO_US = 1e-3  # PyNN conductances are in µS
 #: Second word of the stimulus generator's seed, so it never shares a stream with the network.
@@ -32,9 +40,16 @@ def stimulus_rng(params: Mapping[str, Any]) -> np.random.Generator:
 
 
 def _disc(params: Mapping[str, Any], moving: bool) -> Disc:
-    return Disc(params["stim_x"], params["stim_y"], params["stim_radius"], params["stim_onset_ms"],
-                params["stim_duration_ms"], params["dot_contrast"] if moving else 1.0,
-                params["dot_vx_per_ms"] if moving else 0.0, params["dot_vy_per_ms"] if moving else 0.0)
+    return Disc(
+        params["stim_x"],
+        params["stim_y"],
+        params["stim_radius"],
+        params["stim_onset_ms"],
+        params["stim_duration_ms"],
+        params["dot_contrast"] if moving else 1.0,
+        params["dot_vx_per_ms"] if moving else 0.0,
+        params["dot_vy_per_ms"] if moving else 0.0,
+    )
 
 
 def check_stimulus(params: Mapping[str, Any], where: str) -> None:
@@ -44,9 +59,11 @@ def check_stimulus(params: Mapping[str, Any], where: str) -> None:
     if not params["events_path"]:
         raise ConfigError(f"{where}: stimulus = events needs events_path, the folder of a tonic dataset; got ''")
     if params["events_t_stop_ms"] < params["events_t_start_ms"]:
-        raise ConfigError(f"{where}: events_t_start_ms <= events_t_stop_ms must hold; got "
-                          f"events_t_start_ms={params['events_t_start_ms']:g}, "
-                          f"events_t_stop_ms={params['events_t_stop_ms']:g}")
+        raise ConfigError(
+            f"{where}: events_t_start_ms <= events_t_stop_ms must hold; got "
+            f"events_t_start_ms={params['events_t_start_ms']:g}, "
+            f"events_t_stop_ms={params['events_t_stop_ms']:g}"
+        )
 
 
 def make_input(params: Mapping[str, Any]) -> SpikeInput | None:
@@ -61,18 +78,28 @@ def make_input(params: Mapping[str, Any]) -> SpikeInput | None:
         return None
     if kind == "events":
         check_stimulus(params, "stimulus")
-        events, sensor = load_sample(params["events_dataset"], params["events_path"], params["events_index"],
-                                     train=params["events_split"] == "train")
-        window = EventWindow(params["events_t_start_ms"], params["events_t_stop_ms"], params["events_denoise_ms"],
-                             params["events_downsample"], params["events_merge_polarities"] == "true")
+        events, sensor = load_sample(
+            params["events_dataset"],
+            params["events_path"],
+            params["events_index"],
+            train=params["events_split"] == "train",
+        )
+        window = EventWindow(
+            params["events_t_start_ms"],
+            params["events_t_stop_ms"],
+            params["events_denoise_ms"],
+            params["events_downsample"],
+            params["events_merge_polarities"] == "true",
+        )
         events, sensor = transform_events(events, sensor, window)
         return events_to_input(events, sensor, params["stim_onset_ms"], window.t_start_ms)
     disc = _disc(params, moving=kind == "dot")
     n, rng = params["stim_pixels"], stimulus_rng(params)
     noise = params["stim_noise"] if kind == "dot" else 0.0
     luminance = disc_movie(disc, n, n, params["stim_bin_ms"], noise, rng)
-    times, sources = inhomogeneous_poisson(params["stim_rate_hz"] * luminance, params["stim_bin_ms"],
-                                           disc.onset_ms, rng)
+    times, sources = inhomogeneous_poisson(
+        params["stim_rate_hz"] * luminance, params["stim_bin_ms"], disc.onset_ms, rng
+    )
     return SpikeInput.from_unsorted(times, sources, n, n)
 
 
@@ -82,11 +109,18 @@ def stimulus_annotation(params: Mapping[str, Any], field_mm: float | None = None
     out: dict[str, Any] = {"kind": kind, "onset_ms": float(params["stim_onset_ms"])}
     if kind in ("pulse", "dot"):
         disc = _disc(params, moving=kind == "dot")
-        out.update(centre=[disc.x, disc.y], radius=disc.radius, duration_ms=disc.duration_ms,
-                   velocity_per_ms=[disc.vx, disc.vy])
+        out.update(
+            centre=[disc.x, disc.y],
+            radius=disc.radius,
+            duration_ms=disc.duration_ms,
+            velocity_per_ms=[disc.vx, disc.vy],
+        )
         if field_mm is not None:
-            out.update(centre_mm=[disc.x * field_mm, disc.y * field_mm], radius_mm=disc.radius * field_mm,
-                       velocity_mm_per_ms=[disc.vx * field_mm, disc.vy * field_mm])
+            out.update(
+                centre_mm=[disc.x * field_mm, disc.y * field_mm],
+                radius_mm=disc.radius * field_mm,
+                velocity_mm_per_ms=[disc.vx * field_mm, disc.vy * field_mm],
+            )
     return out
 
 
@@ -106,8 +140,9 @@ def pixel_of(field_xy: np.ndarray, width: int, height: int) -> np.ndarray:
     return iy * width + ix
 
 
-def add_stimulus(sim: ModuleType, params: Mapping[str, Any], targets: Mapping[str, tuple[Any, np.ndarray]],
-                 delay_ms: float) -> tuple[dict[str, Any], Any]:
+def add_stimulus(
+    sim: ModuleType, params: Mapping[str, Any], targets: Mapping[str, tuple[Any, np.ndarray]], delay_ms: float
+) -> tuple[dict[str, Any], Any]:
     """Create the stimulus's spike sources and connect them onto ``targets``.
 
     Parameters
@@ -134,8 +169,10 @@ def add_stimulus(sim: ModuleType, params: Mapping[str, Any], targets: Mapping[st
         return {}, None
     if spikes.times_ms.size and spikes.times_ms.min() <= delay_ms:
         # NEST drops source spikes that are not later than one delay.
-        raise ConfigError(f"stim_onset_ms: the first stimulus spike, at {spikes.times_ms.min():g} ms, must come "
-                          f"after one delay ({delay_ms:g} ms); start the stimulus later")
+        raise ConfigError(
+            f"stim_onset_ms: the first stimulus spike, at {spikes.times_ms.min():g} ms, must come "
+            f"after one delay ({delay_ms:g} ms); start the stimulus later"
+        )
     source = spike_source_array(sim, spikes, label="stimulus")
     syn = sim.StaticSynapse()
     weight = params["stim_weight_nS"] * _NS_TO_US
@@ -146,13 +183,13 @@ def add_stimulus(sim: ModuleType, params: Mapping[str, Any], targets: Mapping[st
         pre = (np.arange(spikes.channels)[:, None] * plane + pixel[None, :]).ravel()
         post = np.tile(np.arange(population.size), spikes.channels)
         connector = list_connector(sim, pre, post, weight, delay_ms)
-        projections[f"stimulus_{name}"] = sim.Projection(source, population, connector, syn,
-                                                         receptor_type="excitatory")
+        projections[f"stimulus_{name}"] = sim.Projection(source, population, connector, syn, receptor_type="excitatory")
     return projections, source
 
 
-def poisson_background(sim: ModuleType, target: Any, rate_hz: float, weight: float, delay_ms: float,
-                       receptor_type: str = "excitatory") -> tuple[Any, Any] | tuple[None, None]:
+def poisson_background(
+    sim: ModuleType, target: Any, rate_hz: float, weight: float, delay_ms: float, receptor_type: str = "excitatory"
+) -> tuple[Any, Any] | tuple[None, None]:
     """An independent Poisson train per cell of ``target``, one to one.
 
     ``weight`` is in PyNN units (µS for conductances, nA or mV for currents). Returns the
@@ -167,6 +204,11 @@ def poisson_background(sim: ModuleType, target: Any, rate_hz: float, weight: flo
     poisson = on_grid(sim, sim.SpikeSourcePoisson(rate=rate_hz), parrots=False)  # one target per source
     sources = sim.Population(target.size, poisson, label=f"background_{target.label}")
     cells = np.arange(target.size)
-    projection = sim.Projection(sources, target, list_connector(sim, cells, cells, weight, delay_ms),
-                                sim.StaticSynapse(), receptor_type=receptor_type)
+    projection = sim.Projection(
+        sources,
+        target,
+        list_connector(sim, cells, cells, weight, delay_ms),
+        sim.StaticSynapse(),
+        receptor_type=receptor_type,
+    )
     return sources, projection

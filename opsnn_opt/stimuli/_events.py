@@ -97,8 +97,9 @@ def load_sample(dataset: str, root: str | Path, index: int, train: bool = True) 
     cls = _no_download(getattr(tonic.datasets, DATASETS[dataset]))
     data = cls(save_to=str(root), train=train)
     if not 0 <= index < len(data):
-        raise ConfigError(f"events_index must be in [0, {len(data) - 1}] for {dataset} under {str(root)!r}; "
-                          f"got {index}")
+        raise ConfigError(
+            f"events_index must be in [0, {len(data) - 1}] for {dataset} under {str(root)!r}; got {index}"
+        )
     events, _ = data[index]
     return events, tuple(int(s) for s in cls.sensor_size)
 
@@ -125,8 +126,7 @@ def transform_events(events: np.ndarray, sensor_size: tuple, window: EventWindow
     return events, (width, height, polarities)
 
 
-def events_to_input(events: np.ndarray, sensor_size: tuple, onset_ms: float,
-                    t_start_ms: float = 0.0) -> SpikeInput:
+def events_to_input(events: np.ndarray, sensor_size: tuple, onset_ms: float, t_start_ms: float = 0.0) -> SpikeInput:
     """Every event as one spike of its pixel and polarity's source.
 
     Parameters
@@ -151,8 +151,9 @@ def events_to_input(events: np.ndarray, sensor_size: tuple, onset_ms: float,
     outside = (x < 0) | (x >= width) | (y < 0) | (y >= height) | (p < 0) | (p >= polarities)
     if outside.any():
         k = int(np.argmax(outside))
-        raise ConfigError(f"event {k} at (x={x[k]}, y={y[k]}, p={p[k]}) is outside the sensor "
-                          f"{width}x{height}x{polarities}")
+        raise ConfigError(
+            f"event {k} at (x={x[k]}, y={y[k]}, p={p[k]}) is outside the sensor {width}x{height}x{polarities}"
+        )
     times = onset_ms + (events["t"].astype(np.float64) - t_start_ms * 1000.0) / 1000.0
     sources = (p * height + y) * width + x
     return SpikeInput.from_unsorted(times, sources, width, height, polarities)

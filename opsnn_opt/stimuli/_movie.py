@@ -52,8 +52,9 @@ def pixel_centres(width: int, height: int) -> np.ndarray:
     return np.column_stack([(k % width + 0.5) / width, (k // width + 0.5) / height])
 
 
-def disc_movie(disc: Disc, width: int, height: int, bin_ms: float, noise: float,
-               rng: np.random.Generator) -> np.ndarray:
+def disc_movie(
+    disc: Disc, width: int, height: int, bin_ms: float, noise: float, rng: np.random.Generator
+) -> np.ndarray:
     """Luminance of every pixel in every time bin while the disc is shown.
 
     Parameters

@@ -18,8 +18,14 @@ STIMULI: tuple[str, ...] = ("none", "pulse", "dot", "events")
 def stimulus_params(default: str = "none") -> tuple[Param | Choice | Text, ...]:
     """The stimulus rows of a model's parameter table, with ``stimulus`` defaulting to ``default``."""
     return (
-        Choice("stimulus", default, STIMULI, "input: none, pulse (disc), dot (moving/flashed), events (tonic)",
-               noun="stimulus", plural="stimuli"),
+        Choice(
+            "stimulus",
+            default,
+            STIMULI,
+            "input: none, pulse (disc), dot (moving/flashed), events (tonic)",
+            noun="stimulus",
+            plural="stimuli",
+        ),
         Param("stim_x", "field", 0.5, 0.0, 1.0, "pulse/dot centre at onset, x (fraction of the field width)"),
         Param("stim_y", "field", 0.5, 0.0, 1.0, "pulse/dot centre at onset, y (fraction of the field height)"),
         Param("stim_radius", "field", 0.1, 0.001, 1.0, "pulse/dot radius (fraction of the field width)"),
@@ -33,8 +39,7 @@ def stimulus_params(default: str = "none") -> tuple[Param | Choice | Text, ...]:
         Param("dot_contrast", "", 1.0, 0.0, 1.0, "dot: luminance of the dot over the background"),
         Param("dot_vx_per_ms", "field/ms", 0.0, -1.0, 1.0, "dot: velocity, x (0 with dot_vy: a flash)"),
         Param("dot_vy_per_ms", "field/ms", 0.0, -1.0, 1.0, "dot: velocity, y"),
-        Choice("events_dataset", "nmnist", tuple(DATASETS), "events: tonic dataset",
-               noun="dataset", plural="datasets"),
+        Choice("events_dataset", "nmnist", tuple(DATASETS), "events: tonic dataset", noun="dataset", plural="datasets"),
         Text("events_path", "", "events: folder the dataset was saved to (tonic's save_to)"),
         Choice("events_split", "train", ("train", "test"), "events: dataset split", noun="split", plural="splits"),
         Param("events_index", "", 0, 0, 10_000_000, "events: sample number in the split", kind="int"),

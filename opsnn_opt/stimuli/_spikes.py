@@ -39,8 +39,9 @@ class SpikeInput:
     channels: int = 1
 
     @classmethod
-    def from_unsorted(cls, times_ms: np.ndarray, sources: np.ndarray, width: int, height: int,
-                      channels: int = 1) -> SpikeInput:
+    def from_unsorted(
+        cls, times_ms: np.ndarray, sources: np.ndarray, width: int, height: int, channels: int = 1
+    ) -> SpikeInput:
         """Sort spikes by source, then time (a stable sort: equal times keep their order)."""
         times_ms = np.asarray(times_ms, dtype=np.float64)
         sources = np.asarray(sources, dtype=np.int64)
@@ -62,8 +63,9 @@ class SpikeInput:
         return np.column_stack([k % self.width, (k // self.width) % self.height])
 
 
-def inhomogeneous_poisson(rates_hz: np.ndarray, bin_ms: float, t_start_ms: float,
-                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def inhomogeneous_poisson(
+    rates_hz: np.ndarray, bin_ms: float, t_start_ms: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Poisson spike trains whose rate is constant within each time bin.
 
     Parameters

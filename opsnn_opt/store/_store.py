@@ -57,8 +57,10 @@ class Store:
                         conn.exec_driver_sql("PRAGMA journal_mode=WAL")
                 Base.metadata.create_all(self.engine)
         except (SQLAlchemyError, ImportError, ValueError) as exc:  # ImportError: a missing database driver
-            raise StoreError(f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]}") from exc
+            raise StoreError(
+                f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0]}"
+            ) from exc
         self._optuna: Any = None
 
     @property
@@ -115,8 +117,9 @@ class Store:
     def record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         """Insert or update one trial's row (a retried write replaces, never duplicates)."""
         with Session(self.engine) as session, session.begin():
-            row = session.scalar(select(TrialRun).where(TrialRun.study_name == study_name,
-                                                        TrialRun.trial_number == trial_number))
+            row = session.scalar(
+                select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.trial_number == trial_number)
+            )
             if row is None:
                 row = TrialRun(study_name=study_name, trial_number=trial_number, host=socket.gethostname())
                 session.add(row)
@@ -128,8 +131,15 @@ class Store:
         from opsnn_opt import __version__
 
         with Session(self.engine) as session, session.begin():
-            session.add(BenchRun(name=name, host=socket.gethostname(), settings=dict(settings),
-                                 result=dict(result), opsnn_version=__version__))
+            session.add(
+                BenchRun(
+                    name=name,
+                    host=socket.gethostname(),
+                    settings=dict(settings),
+                    result=dict(result),
+                    opsnn_version=__version__,
+                )
+            )
 
     def bench_runs(self, name: str | None = None) -> list[BenchRun]:
         """Recorded benchmark results, oldest first."""
@@ -142,8 +152,9 @@ class Store:
     def fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
         """Mark rows still RUNNING as FAIL when Optuna has failed their trials (a dead worker)."""
         with Session(self.engine) as session, session.begin():
-            rows = session.scalars(select(TrialRun).where(TrialRun.study_name == study_name,
-                                                          TrialRun.state == "RUNNING"))
+            rows = session.scalars(
+                select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.state == "RUNNING")
+            )
             stale = [row for row in rows if row.trial_number in failed_trial_numbers]
             for row in stale:
                 row.state, row.fail_reason = "FAIL", reason
@@ -152,8 +163,9 @@ class Store:
     def runs(self, study_name: str) -> list[TrialRun]:
         """All recorded runs of a study, by trial number."""
         with Session(self.engine, expire_on_commit=False) as session:
-            rows = session.scalars(select(TrialRun).where(TrialRun.study_name == study_name)
-                                   .order_by(TrialRun.trial_number))
+            rows = session.scalars(
+                select(TrialRun).where(TrialRun.study_name == study_name).order_by(TrialRun.trial_number)
+            )
             return list(rows)
 
     def dispose(self) -> None:

@@ -57,12 +57,21 @@ class TrialRun(Base):
     def fields_from_result(result: dict[str, Any]) -> dict[str, Any]:
         """Columns from a run's JSON contract (:meth:`opsnn_opt.pipeline.RunResult.as_dict`)."""
         t, v = result["timings"], result["versions"]
-        return {"model": result["model"], "backend": result["backend"], "params": result["params"],
-                "seed": result["seed"], "simtime_ms": result["simtime_ms"], "metrics": result["metrics"],
-                "peak_rss_mb": result["peak_rss_mb"], "results_path": result["results_path"],
-                **{key: t.get(key) for key in ("build_s", "sim_s", "collect_s", "write_s", "analysis_s", "total_s")},
-                "opsnn_version": v.get("opsnn_opt"), "pynn_version": v.get("pynn"),
-                "nest_version": v.get("nest"), "numpy_version": v.get("numpy")}
+        return {
+            "model": result["model"],
+            "backend": result["backend"],
+            "params": result["params"],
+            "seed": result["seed"],
+            "simtime_ms": result["simtime_ms"],
+            "metrics": result["metrics"],
+            "peak_rss_mb": result["peak_rss_mb"],
+            "results_path": result["results_path"],
+            **{key: t.get(key) for key in ("build_s", "sim_s", "collect_s", "write_s", "analysis_s", "total_s")},
+            "opsnn_version": v.get("opsnn_opt"),
+            "pynn_version": v.get("pynn"),
+            "nest_version": v.get("nest"),
+            "numpy_version": v.get("numpy"),
+        }
 
 
 class BenchRun(Base):

@@ -61,8 +61,15 @@ class Fields:
             raise ConfigError(f"{self.where}: missing required field {key!r}")
         return default
 
-    def number(self, key: str, default: Any = _MISSING, *, low: float = -math.inf, high: float = math.inf,
-               open_low: bool = False) -> float:
+    def number(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        low: float = -math.inf,
+        high: float = math.inf,
+        open_low: bool = False,
+    ) -> float:
         value = self.get(key, default)
         if value is None:
             return value

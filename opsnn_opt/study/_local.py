@@ -26,8 +26,9 @@ def split_trials(n_trials: int, workers: int) -> list[int]:
     return [n_trials // workers + (i < n_trials % workers) for i in range(workers)]
 
 
-def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
-                      echo: Callable[[str], None] = print, poll_s: float = 1.0) -> int:
+def run_local_workers(
+    opened: OpenStudy, n_trials: int, workers: int, *, echo: Callable[[str], None] = print, poll_s: float = 1.0
+) -> int:
     """Start the workers, print each trial as it finishes, and return the number of workers
     that exited with an error (0 when all went well)."""
     log_dir = opened.store.artifacts.parent / "logs" / opened.name
@@ -39,11 +40,9 @@ def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
     procs = []
     for i, n in enumerate(split_trials(n_trials, workers)):
         log = (log_dir / f"worker-{i}.log").open("ab")
-        cmd = [sys.executable, "-m", "opsnn_opt", "worker", opened.name, "--n-trials", str(n),
-               "--worker-index", str(i)]
+        cmd = [sys.executable, "-m", "opsnn_opt", "worker", opened.name, "--n-trials", str(n), "--worker-index", str(i)]
         procs.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), log))
-    echo(f"study {opened.name!r}: {n_trials} trials on {len(procs)} local workers "
-         f"(logs in {_short(log_dir)})")
+    echo(f"study {opened.name!r}: {n_trials} trials on {len(procs)} local workers (logs in {_short(log_dir)})")
     done = 0
     try:
         while True:
@@ -68,8 +67,11 @@ def run_local_workers(opened: OpenStudy, n_trials: int, workers: int, *,
 def _new_rows(opened: OpenStudy, seen: set[int]) -> list[dict]:
     rows = []
     host = socket.gethostname()
-    finished = {t.number for t in opened.study.get_trials(deepcopy=False)
-                if t.state.is_finished() and t.user_attrs.get("host") == host} - seen
+    finished = {
+        t.number
+        for t in opened.study.get_trials(deepcopy=False)
+        if t.state.is_finished() and t.user_attrs.get("host") == host
+    } - seen
     if finished:
         rows = [r for r in trial_rows(opened) if r["trial"] in finished]
         seen |= finished

@@ -132,14 +132,19 @@ class ObjectiveSpec:
             out = _import_callable(self.callable_path, self.source)(dict(metrics), result)
             values = [float(v) for v in (out if isinstance(out, Sequence) else [out])]
             if len(values) != len(self.callable_directions):
-                raise ValueError(f"{self.callable_path} returned {len(values)} values for "
-                                 f"{len(self.callable_directions)} directions")
+                raise ValueError(
+                    f"{self.callable_path} returned {len(values)} values for {len(self.callable_directions)} directions"
+                )
             return values
         values = [t.value(metrics, self.missing) for t in self.terms]
         if self.combine == "multi":
             return values
-        return [sum(t.weight * (v if t.direction == "minimize" or t.target is not None else -v)
-                    for t, v in zip(self.terms, values))]
+        return [
+            sum(
+                t.weight * (v if t.direction == "minimize" or t.target is not None else -v)
+                for t, v in zip(self.terms, values)
+            )
+        ]
 
     def violations(self, metrics: Mapping[str, float]) -> list[float]:
         return [c.violation(metrics) for c in self.constraints]
@@ -150,15 +155,22 @@ class ObjectiveSpec:
         if self.callable_path:
             out["callable"] = self.callable_path
             out["directions"] = list(self.callable_directions)
-        out["metrics"] = [{"name": t.name, "weight": t.weight, **({"target": t.target, "scale": t.scale}
-                           if t.target is not None else {"direction": t.direction})} for t in self.terms]
+        out["metrics"] = [
+            {
+                "name": t.name,
+                "weight": t.weight,
+                **({"target": t.target, "scale": t.scale} if t.target is not None else {"direction": t.direction}),
+            }
+            for t in self.terms
+        ]
         out["constraints"] = [_bounds({"metric": c.metric}, c.min, c.max) for c in self.constraints]
         out["prune"] = [_bounds({"metric": r.metric, "after_ms": r.after_ms}, r.min, r.max) for r in self.prune]
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None, *,
-                  import_callable: bool = True) -> ObjectiveSpec:
+    def from_dict(
+        cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None, *, import_callable: bool = True
+    ) -> ObjectiveSpec:
         top = Fields(data, source)
         top.check_keys(["combine", "missing", "metrics", "constraints", "prune", "callable", "directions"])
         combine = top.string("combine", "weighted_sum", choices=("weighted_sum", "multi"))

@@ -32,8 +32,11 @@ def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
     metrics = opened.objective.metric_names
     rows = []
     for t in opened.study.get_trials(deepcopy=False):
-        row: dict[str, Any] = {"trial": t.number, "state": t.state.name,
-                               "value": t.values if t.values is None or len(t.values) > 1 else t.values[0]}
+        row: dict[str, Any] = {
+            "trial": t.number,
+            "state": t.state.name,
+            "value": t.values if t.values is None or len(t.values) > 1 else t.values[0],
+        }
         row.update({p: t.params.get(p) for p in free})
         row.update({m: t.user_attrs.get(m) for m in metrics})
         row["sim_s"] = t.user_attrs.get("sim_s")

@@ -56,8 +56,7 @@ class FreeParam:
         if self.choices is not None:
             return trial.suggest_categorical(self.name, list(self.choices))
         if self.kind == "int":
-            return trial.suggest_int(self.name, int(self.low), int(self.high), step=int(self.step or 1),
-                                     log=self.log)
+            return trial.suggest_int(self.name, int(self.low), int(self.high), step=int(self.step or 1), log=self.log)
         return trial.suggest_float(self.name, self.low, self.high, step=self.step, log=self.log)
 
     def grid(self, where: str) -> list[int | float]:
@@ -102,8 +101,9 @@ class SearchSpace:
     def run_spec(self, values: Mapping[str, Any], where: str) -> RunSpec:
         settings = dict(self.settings)
         results_format = settings.pop("results_format", "nix")
-        return RunSpec.create(self.model, values, backend=self.backend, results_format=results_format,
-                              where=where, **settings)
+        return RunSpec.create(
+            self.model, values, backend=self.backend, results_format=results_format, where=where, **settings
+        )
 
     def grid(self) -> dict[str, list[int | float]]:
         grid = {p.name: p.grid(self.source) for p in self.free}
@@ -116,8 +116,13 @@ class SearchSpace:
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML-equivalent dict, stored with the study so that any worker can rebuild it."""
-        return {"model": self.model, "backend": self.backend, **self.settings, "fixed": dict(self.fixed),
-                "params": {p.name: p.to_dict() for p in self.free}}
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            **self.settings,
+            "fixed": dict(self.fixed),
+            "params": {p.name: p.to_dict() for p in self.free},
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
@@ -127,13 +132,15 @@ class SearchSpace:
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
         settings: dict[str, Any] = RUN_SETTINGS.resolve(
-            {k: v for k, v in data.items() if k in RUN_SETTINGS}, source, "run settings")
+            {k: v for k, v in data.items() if k in RUN_SETTINGS}, source, "run settings"
+        )
         settings["results_format"] = top.string("results_format", "nix", choices=RESULT_SUFFIX)
 
         fixed_fields = top.table("fixed", {})
-        fixed = {name: _coerce(model.params.get_param(name, fixed_fields.where, model.name), value,
-                               fixed_fields.where)
-                 for name, value in fixed_fields.data.items()}
+        fixed = {
+            name: _coerce(model.params.get_param(name, fixed_fields.where, model.name), value, fixed_fields.where)
+            for name, value in fixed_fields.data.items()
+        }
         params_fields = top.table("params", {})
         free = []
         for name, spec in params_fields.data.items():
@@ -148,7 +155,7 @@ class SearchSpace:
         space = cls(model.name, backend, settings, fixed, tuple(free), source)
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:
-            for value in (p.choices or (p.low, p.high)):
+            for value in p.choices or (p.low, p.high):
                 space.run_spec({**fixed, p.name: value}, f"{source} [params.{p.name}]")
         return space
 
@@ -156,8 +163,10 @@ class SearchSpace:
 def _coerce(param: Any, value: Any, where: str) -> Any:
     """Like ``param.coerce``, but a number must be a TOML number, not a string that looks like one."""
     if param.kind in ("int", "float") and isinstance(value, str):
-        raise ConfigError(f"{where}: {param.name} must be {param.range_text} ({param.unit or 'no unit'}), "
-                          f"written as a TOML number; got the string {value!r}")
+        raise ConfigError(
+            f"{where}: {param.name} must be {param.range_text} ({param.unit or 'no unit'}), "
+            f"written as a TOML number; got the string {value!r}"
+        )
     return param.coerce(value, where)
 
 
@@ -165,8 +174,7 @@ def _free_param(param: Any, f: Fields) -> FreeParam:
     f.check_keys(["low", "high", "scale", "step", "choices", "unit"])
     unit = f.string("unit", None)
     if unit is not None and unit != param.unit:
-        raise ConfigError(f"{f.where}: 'unit' must be {param.unit!r} (the model's unit for {param.name}); "
-                          f"got {unit!r}")
+        raise ConfigError(f"{f.where}: 'unit' must be {param.unit!r} (the model's unit for {param.name}); got {unit!r}")
     if "choices" in f:
         if any(k in f for k in ("low", "high", "scale", "step")):
             raise ConfigError(f"{f.where}: give either 'choices' or 'low'/'high', not both")
@@ -178,13 +186,16 @@ def _free_param(param: Any, f: Fields) -> FreeParam:
             raise f.fail("choices", "a list of distinct values", choices)
         return FreeParam(param.name, param.kind, choices=values)
     if param.kind in ("choice", "text"):
-        raise ConfigError(f"{f.where}: {param.name} is {param.range_text}, so a free {param.name} needs "
-                          f"'choices' (e.g. choices = [{', '.join(repr(c) for c in getattr(param, 'choices', ()))}])")
+        raise ConfigError(
+            f"{f.where}: {param.name} is {param.range_text}, so a free {param.name} needs "
+            f"'choices' (e.g. choices = [{', '.join(repr(c) for c in getattr(param, 'choices', ()))}])"
+        )
     low = _coerce(param, f.get("low"), f"{f.where} 'low'")
     high = _coerce(param, f.get("high"), f"{f.where} 'high'")
     if not low < high:
-        raise ConfigError(f"{f.where}: low < high must hold, but got (low={low:g}, high={high:g}); "
-                          f"a single value belongs in [fixed]")
+        raise ConfigError(
+            f"{f.where}: low < high must hold, but got (low={low:g}, high={high:g}); a single value belongs in [fixed]"
+        )
     log = f.string("scale", "linear", choices=("linear", "log")) == "log"
     if log and low <= 0:
         raise ConfigError(f"{f.where}: a log scale needs low > 0; got low={low:g}")

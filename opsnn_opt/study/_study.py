@@ -20,8 +20,16 @@ from opsnn_opt.store import Store
 from opsnn_opt.study._objective import ObjectiveSpec
 from opsnn_opt.study._space import SearchSpace
 
-__all__ = ["SAMPLERS", "OpenStudy", "check_specs", "check_study_name", "create_study", "make_sampler", "open_study",
-           "worker_seed"]
+__all__ = [
+    "SAMPLERS",
+    "OpenStudy",
+    "check_specs",
+    "check_study_name",
+    "create_study",
+    "make_sampler",
+    "open_study",
+    "worker_seed",
+]
 
 SAMPLERS = ("tpe", "random", "cmaes", "grid")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
@@ -58,8 +66,7 @@ def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> in
     return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
 
 
-def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec,
-                 seed: int | None = None) -> Any:
+def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec, seed: int | None = None) -> Any:
     """Build the sampler a study was created with (``seed`` from :func:`worker_seed`)."""
     import optuna
 
@@ -76,8 +83,16 @@ def make_sampler(config: dict[str, Any], space: SearchSpace, objective: Objectiv
     raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}")
 
 
-def create_study(name: str, space: SearchSpace, objective: ObjectiveSpec, *, sampler: str = "tpe",
-                 seed: int | None = None, store: Store | None = None, load_if_exists: bool = False) -> OpenStudy:
+def create_study(
+    name: str,
+    space: SearchSpace,
+    objective: ObjectiveSpec,
+    *,
+    sampler: str = "tpe",
+    seed: int | None = None,
+    store: Store | None = None,
+    load_if_exists: bool = False,
+) -> OpenStudy:
     """Create a study, or with ``load_if_exists`` reuse one created with the same specs."""
     import optuna
 
@@ -88,13 +103,15 @@ def create_study(name: str, space: SearchSpace, objective: ObjectiveSpec, *, sam
     storage = store.optuna_storage()
     if name in optuna.study.get_all_study_names(storage):
         if not load_if_exists:
-            raise ConfigError(f"study {name!r} already exists in {store.display_url}; "
-                              "choose another name or pass --load-if-exists")
+            raise ConfigError(
+                f"study {name!r} already exists in {store.display_url}; choose another name or pass --load-if-exists"
+            )
         opened = open_study(name, store)
         stored = {k: opened.study.user_attrs.get(k) for k in attrs}
         if stored != _jsonable(attrs):
-            raise ConfigError(f"study {name!r} exists with a different search space, objective or sampler; "
-                              "choose another name")
+            raise ConfigError(
+                f"study {name!r} exists with a different search space, objective or sampler; choose another name"
+            )
         return opened
     study = optuna.create_study(study_name=name, storage=storage, directions=objective.directions)
     for key, value in attrs.items():
@@ -116,26 +133,33 @@ def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler
     check_study_name(name)
     make_sampler({"name": sampler}, space, objective)  # the sampler's name, and the grid for "grid"
     if sampler == "cmaes" and len(objective.directions) > 1:
-        raise ConfigError("--sampler cmaes supports a single objective; the objective has "
-                          f"{len(objective.directions)} (combine = \"multi\")")
+        raise ConfigError(
+            "--sampler cmaes supports a single objective; the objective has "
+            f'{len(objective.directions)} (combine = "multi")'
+        )
     simtime = space.settings["simtime_ms"]
     for rule in objective.prune:
         if rule.after_ms >= simtime:
-            raise ConfigError(f"{objective.source}: a [[prune]] rule on {rule.metric} checks after "
-                              f"{rule.after_ms:g} ms, but {space.source} simulates only {simtime:g} ms; "
-                              "it would never fire")
+            raise ConfigError(
+                f"{objective.source}: a [[prune]] rule on {rule.metric} checks after "
+                f"{rule.after_ms:g} ms, but {space.source} simulates only {simtime:g} ms; "
+                "it would never fire"
+            )
 
 
 def check_study_name(name: str) -> str:
     """Study names become folder names under the artifacts: keep them plain."""
     if not _NAME.fullmatch(name):
-        raise ConfigError(f"a study name must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a "
-                          f"letter or digit; got {name!r}")
+        raise ConfigError(
+            f"a study name must be 1 to 128 characters from A-Z a-z 0-9 . _ -, starting with a "
+            f"letter or digit; got {name!r}"
+        )
     return name
 
 
-def open_study(name: str, store: Store | None = None, worker_index: int | None = None, *,
-               for_trials: bool = True) -> OpenStudy:
+def open_study(
+    name: str, store: Store | None = None, worker_index: int | None = None, *, for_trials: bool = True
+) -> OpenStudy:
     """Open an existing study with the sampler, space and objective it was created with.
 
     ``for_trials=False`` opens it for reading only: a ``callable`` objective is then not imported,
@@ -154,8 +178,7 @@ def open_study(name: str, store: Store | None = None, worker_index: int | None =
         raise StoreError(f"study {name!r} was not created by opsnn (no stored search space, objective or sampler)")
     where = f"study {name!r} (stored spec)"
     space = SearchSpace.from_dict(attrs[_ATTR_SPACE], where)
-    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, space.populations,
-                                        import_callable=for_trials)
+    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, space.populations, import_callable=for_trials)
     config = attrs[_ATTR_SAMPLER]
     if for_trials:
         seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))

@@ -7,6 +7,7 @@ can serve the same study through a shared store.
 
 from __future__ import annotations
 
+import logging
 import math
 import socket
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from opsnn_opt.analysis import SpikeData, compute_metrics
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
 from opsnn_opt.store import TrialRun
-from opsnn_opt.study._objective import MissingMetric, PruneRule
+from opsnn_opt.study._objective import PruneRule
 from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["Worker"]
@@ -43,11 +44,18 @@ def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | No
     return check
 
 
+STALE_REASON = (
+    "another worker declared this trial stale: its heartbeat stopped for longer than OPSNN_GRACE_S "
+    "(NEST holds Python's lock while it builds or simulates a chunk; shorten chunk_ms)"
+)
+
+
 class Worker:
     """Runs trials of one study in this process."""
 
     def __init__(self, opened: OpenStudy, backend: Backend | None = None) -> None:
         self.opened = opened
+        self._started = 0
         self.backend = backend or get_backend(opened.space.backend)
 
     def objective(self, trial: Any) -> float | list[float]:
@@ -55,8 +63,13 @@ class Worker:
         import optuna
 
         o = self.opened
-        record: dict[str, Any] = {"optuna_trial_id": trial._trial_id, "model": o.space.model,
-                                  "backend": o.space.backend, "params": {}}
+        self._started += 1
+        record: dict[str, Any] = {
+            "optuna_trial_id": trial._trial_id,
+            "model": o.space.model,
+            "backend": o.space.backend,
+            "params": {},
+        }
         trial.set_user_attr("host", socket.gethostname())
         self._record_dead_workers()
         try:
@@ -82,11 +95,17 @@ class Worker:
         except optuna.TrialPruned as exc:
             o.store.record_run(o.name, trial.number, state="PRUNED", fail_reason=str(exc), **record)
             raise
-        except (Exception, MissingMetric) as exc:
+        except Exception as exc:
+            if self._finished_elsewhere(trial):
+                o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=STALE_REASON, **record)
+                raise
             reason = f"{type(exc).__name__}: {exc}"
             trial.set_user_attr("fail_reason", reason)
             o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=reason, **record)
             raise
+        if self._finished_elsewhere(trial):
+            o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=STALE_REASON, **record)
+            raise RuntimeError(STALE_REASON)
         o.store.record_run(o.name, trial.number, state="COMPLETE", objective_values=scores, **record)
         return scores[0] if len(scores) == 1 else scores
 
@@ -95,12 +114,32 @@ class Worker:
         mirror that in the project's table."""
         import optuna
 
-        failed = {t.number for t in self.opened.study.get_trials(deepcopy=False,
-                                                                 states=(optuna.trial.TrialState.FAIL,))}
+        failed = {
+            t.number for t in self.opened.study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.FAIL,))
+        }
         if failed:
-            self.opened.store.fail_stale_runs(self.opened.name, failed,
-                                              "the worker stopped sending heartbeats (crashed or killed)")
+            self.opened.store.fail_stale_runs(
+                self.opened.name, failed, "the worker stopped sending heartbeats (crashed or killed)"
+            )
+
+    def _finished_elsewhere(self, trial: Any) -> bool:
+        """True if another worker has already failed this (live) trial as stale."""
+        return self.opened.store.optuna_storage().get_trial(trial._trial_id).state.is_finished()
 
     def run(self, n_trials: int) -> None:
-        """Run ``n_trials`` trials here. A failing trial is recorded as failed and the loop goes on."""
-        self.opened.study.optimize(self.objective, n_trials=n_trials, catch=(Exception,), gc_after_trial=False)
+        """Run ``n_trials`` trials here. A failing trial is recorded as failed and the loop goes on.
+
+        A trial that another worker declared stale cannot be told its result; Optuna then raises
+        out of ``optimize``, and this loop carries on with the remaining trials.
+        """
+        self._started = 0
+        while self._started < n_trials:
+            try:
+                self.opened.study.optimize(
+                    self.objective, n_trials=n_trials - self._started, catch=(Exception,), gc_after_trial=False
+                )
+                return
+            except ValueError as exc:
+                if "Cannot tell a" not in str(exc):
+                    raise
+                logging.getLogger("opsnn_opt").warning("trial lost to a stale-trial check: %s", exc)

@@ -11,8 +11,9 @@ from opsnn_opt.cli import main
 
 
 def test_bench_analysis_reports_times_ratios_and_targets(workdir, capsys):
-    code = main(["bench", "analysis", "--json", "--no-record", "--n-spikes", "3000", "--n-neurons", "30",
-                 "--repeats", "1"])
+    code = main(
+        ["bench", "analysis", "--json", "--no-record", "--n-spikes", "3000", "--n-neurons", "30", "--repeats", "1"]
+    )
     out = capsys.readouterr()
     assert code == 0, out.err
     d = json.loads(out.out)

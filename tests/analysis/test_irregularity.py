@@ -51,12 +51,15 @@ def test_neurons_with_fewer_than_three_spikes_are_left_out():
     assert np.isnan(stats.cv[0]) and np.isnan(stats.cv2[0]) and np.isnan(stats.lv[0])
 
 
-@pytest.mark.parametrize("times, senders, n", [
-    (np.empty(0), np.empty(0, dtype=np.int64), 10),   # no spikes
-    (np.array([3.0]), np.array([0]), 1),              # a single spike
-    (np.array([3.0, 7.0]), np.array([0, 0]), 1),      # one ISI only
-    (np.empty(0), np.empty(0, dtype=np.int64), 0),    # no neurons
-])
+@pytest.mark.parametrize(
+    "times, senders, n",
+    [
+        (np.empty(0), np.empty(0, dtype=np.int64), 10),  # no spikes
+        (np.array([3.0]), np.array([0]), 1),  # a single spike
+        (np.array([3.0, 7.0]), np.array([0, 0]), 1),  # one ISI only
+        (np.empty(0), np.empty(0, dtype=np.int64), 0),  # no neurons
+    ],
+)
 @pytest.mark.parametrize("measure", [cv_isi, cv2_isi, lv_isi])
 def test_too_few_spikes_give_nan(times, senders, n, measure):
     assert np.isnan(measure(times, senders, n))

@@ -20,30 +20,58 @@ from opsnn_opt.errors import ConfigError
 from tests.analysis.synthetic import plane_wave, poisson
 
 POPS = {"exc": (0, 80), "inh": (80, 100)}
-SPATIAL = ["wave_speed_mm_per_ms", "wave_fit_r2", "spread_speed_mm_per_ms", "spread_diffusion_mm2_per_ms",
-           "pgd_mean", "wave_fraction", "phase_speed_mm_per_ms", "wave_direction_deg", "radial_index"]
+SPATIAL = [
+    "wave_speed_mm_per_ms",
+    "wave_fit_r2",
+    "spread_speed_mm_per_ms",
+    "spread_diffusion_mm2_per_ms",
+    "pgd_mean",
+    "wave_fraction",
+    "phase_speed_mm_per_ms",
+    "wave_direction_deg",
+    "radial_index",
+]
 
 
 def test_stable_names():
     names = metric_names(["exc", "inh"])
-    for name in ["rate_hz.exc", "silent_fraction.all", "rate_max_hz.inh", "rate_p50_hz.exc", "cv_isi.exc",
-                 "cv2_isi.all", "lv_isi.exc", "synchrony_chi.all", "synchrony.exc", "fano_pop.exc", "corr_mean.all",
-                 "synchrony_chi_vm.exc", "osc_peak_hz", "osc_rel_power", "state", *SPATIAL]:
+    for name in [
+        "rate_hz.exc",
+        "silent_fraction.all",
+        "rate_max_hz.inh",
+        "rate_p50_hz.exc",
+        "cv_isi.exc",
+        "cv2_isi.all",
+        "lv_isi.exc",
+        "synchrony_chi.all",
+        "synchrony.exc",
+        "fano_pop.exc",
+        "corr_mean.all",
+        "synchrony_chi_vm.exc",
+        "osc_peak_hz",
+        "osc_rel_power",
+        "state",
+        *SPATIAL,
+    ]:
         assert name in names
     assert ALIASES == {"synchrony": "synchrony_chi"}
     assert all(m.doc and m.base == base for base, m in METRICS.items())
 
 
-@pytest.mark.parametrize("name", ["rate_hz.exc", "cv_isi.all", "synchrony.inh", "state", "osc_peak_hz",
-                                  "wave_speed_mm_per_ms", "pgd_mean"])
+@pytest.mark.parametrize(
+    "name", ["rate_hz.exc", "cv_isi.all", "synchrony.inh", "state", "osc_peak_hz", "wave_speed_mm_per_ms", "pgd_mean"]
+)
 def test_valid_names_pass(name):
     assert check_metric_name(name, ["exc", "inh"], "objective.toml") == name
 
 
 def test_unknown_name_lists_the_valid_ones():
-    with pytest.raises(ConfigError, match=r"objective\.toml: unknown metric 'rate\.exc'; valid metrics are "
-                                          r"BASE\.POPULATION with BASE one of: rate_hz, .*cv_isi.*; or one of the "
-                                          r"network metrics: osc_peak_hz, .*state.*wave_speed_mm_per_ms"):
+    with pytest.raises(
+        ConfigError,
+        match=r"objective\.toml: unknown metric 'rate\.exc'; valid metrics are "
+        r"BASE\.POPULATION with BASE one of: rate_hz, .*cv_isi.*; or one of the "
+        r"network metrics: osc_peak_hz, .*state.*wave_speed_mm_per_ms",
+    ):
         check_metric_name("rate.exc", ["exc", "inh"], "objective.toml")
 
 
@@ -56,8 +84,11 @@ def test_population_metric_needs_a_valid_suffix():
 
 
 def test_network_metric_takes_no_suffix():
-    with pytest.raises(ConfigError, match=r"metric 'state' is computed from the whole network and takes no "
-                                          r"population suffix; got 'state\.exc'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"metric 'state' is computed from the whole network and takes no "
+        r"population suffix; got 'state\.exc'",
+    ):
         check_metric_name("state.exc", ["exc", "inh"], "x")
 
 
@@ -104,12 +135,15 @@ def test_unknown_name_in_compute_metrics_is_a_config_error():
         compute_metrics(poisson(10, 5.0, 100.0), ["nope"])
 
 
-@pytest.mark.parametrize("data", [
-    SpikeData(np.empty(0), np.empty(0, dtype=np.int64), {}, 0.0, 0.0),                  # nothing at all
-    SpikeData(np.empty(0), np.empty(0, dtype=np.int64), POPS, 0.0, 1000.0),             # no spikes
-    SpikeData(np.array([5.0]), np.array([3]), POPS, 0.0, 1000.0),                       # a single spike
-    SpikeData(np.array([5.0, 9.0, 30.0]), np.array([0, 0, 0]), {"one": (0, 1)}, 0.0, 100.0),  # one neuron
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        SpikeData(np.empty(0), np.empty(0, dtype=np.int64), {}, 0.0, 0.0),  # nothing at all
+        SpikeData(np.empty(0), np.empty(0, dtype=np.int64), POPS, 0.0, 1000.0),  # no spikes
+        SpikeData(np.array([5.0]), np.array([3]), POPS, 0.0, 1000.0),  # a single spike
+        SpikeData(np.array([5.0, 9.0, 30.0]), np.array([0, 0, 0]), {"one": (0, 1)}, 0.0, 100.0),  # one neuron
+    ],
+)
 def test_degenerate_input_gives_floats_never_a_crash(data):
     values = compute_metrics(data)
     assert all(type(v) is float for v in values.values())

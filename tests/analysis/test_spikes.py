@@ -69,8 +69,11 @@ def test_default_stimulus_centre_is_the_sheet_centre():
 
 def test_positions_of_the_wrong_shape_are_an_error(data):
     block = _block(data, positions_mm={"exc": np.zeros((39, 3))})
-    with pytest.raises(ValueError, match=r"positions_mm\['exc'\] must have shape \(n, 3\) with n = 40 neurons, "
-                                         r"but got \(39, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"positions_mm\['exc'\] must have shape \(n, 3\) with n = 40 neurons, "
+        r"but got \(39, 3\)",
+    ):
         SpikeData.from_block(block)
 
 
@@ -78,9 +81,16 @@ def test_membrane_potential_channels_map_to_neurons(data):
     block = _block(data)
     v = np.random.default_rng(1).normal(-60, 1, (100, 2))
     for pop, index in (("exc", [3, 7]), ("inh", [2, 5])):
-        block.segments[0].analogsignals.append(neo.AnalogSignal(
-            v / 1000.0, units="V", sampling_period=0.1 * pq.ms, name="v", source_population=pop,
-            array_annotations={"channel_index": np.array(index)}))
+        block.segments[0].analogsignals.append(
+            neo.AnalogSignal(
+                v / 1000.0,
+                units="V",
+                sampling_period=0.1 * pq.ms,
+                name="v",
+                source_population=pop,
+                array_annotations={"channel_index": np.array(index)},
+            )
+        )
     back = SpikeData.from_block(block)
     np.testing.assert_array_equal(back.v_senders, [3, 7, 42, 45])
     np.testing.assert_allclose(back.v_mv[:, :2], v)
@@ -97,8 +107,7 @@ def test_real_nest_block_has_vm_of_the_recorded_cells():
     assert d.populations == {"exc": (0, 80), "inh": (80, 100)}
     np.testing.assert_array_equal(d.v_senders, [0, 1, 80, 81])  # PyNN records the first 2 cells of each
     assert d.v_mv.shape == (1001, 4) and -90 < d.v_mv.mean() < -40
-    assert compute_metrics(d) == pytest.approx(compute_metrics(SpikeData.from_segment(block.segments[0])),
-                                               nan_ok=True)
+    assert compute_metrics(d) == pytest.approx(compute_metrics(SpikeData.from_segment(block.segments[0])), nan_ok=True)
 
 
 def test_empty_block_and_segment():
@@ -115,14 +124,20 @@ def test_window_drops_spikes_and_samples(data):
     w = d.window(100.0, 300.0)
     assert w.times_ms.min() >= 100.0 and w.times_ms.max() < 300.0 and w.duration_ms == 200.0
     assert w.v_mv.shape[0] == 2000 and w.v_mv[0, 0] == 1000.0 and w.v_t_start_ms == pytest.approx(100.0)
-    with pytest.raises(ValueError, match=r"the window must satisfy t_start_ms <= start < stop <= t_stop_ms, but got "
-                                         r"\[100.0, 600.0\) for data in \[0.0, 500.0\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"the window must satisfy t_start_ms <= start < stop <= t_stop_ms, but got "
+        r"\[100.0, 600.0\) for data in \[0.0, 500.0\]",
+    ):
         d.window(100.0, 600.0)
 
 
 def test_invalid_arrays_are_rejected():
-    with pytest.raises(ValueError, match=r"senders must lie in \[0, n_neurons\) = \[0, 2\), but got values in "
-                                         r"\[0, 5\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"senders must lie in \[0, n_neurons\) = \[0, 2\), but got values in "
+        r"\[0, 5\]",
+    ):
         SpikeData(np.array([1.0, 2.0]), np.array([0, 5]), {"all": (0, 2)}, 0.0, 10.0)
     with pytest.raises(ValueError, match=r"times_ms and senders must be 1-d arrays of equal length"):
         SpikeData(np.array([1.0]), np.array([0, 1]), {"all": (0, 2)}, 0.0, 10.0)

@@ -13,16 +13,19 @@ def test_codes_are_documented_and_stable():
     assert STATE_CODES == {"quiescent": 0, "AI": 1, "SI": 2, "SR": 3, "runaway": 4}
 
 
-@pytest.mark.parametrize("data, label", [
-    (SpikeData(np.empty(0), np.empty(0, dtype=np.int64), {"all": (0, 100)}, 0.0, 1000.0), "quiescent"),
-    (poisson(200, 0.05, 1000.0), "quiescent"),
-    (poisson(300, 10.0, 2000.0), "AI"),
-    (regular(300, 10.0, 2000.0), "AI"),          # asynchronous: random phases
-    (volleys(300, 40.0, 2000.0, p_fire=0.2), "SI"),
-    (regular(300, 150.0, 1000.0), "AI"),         # asynchronous regular firing has a spectral peak too
-    (volleys(300, 50.0, 2000.0, p_fire=1.0, jitter_ms=0.5), "SR"),
-    (regular(100, 450.0, 500.0), "runaway"),     # 90 % of 1 / 2 ms
-])
+@pytest.mark.parametrize(
+    "data, label",
+    [
+        (SpikeData(np.empty(0), np.empty(0, dtype=np.int64), {"all": (0, 100)}, 0.0, 1000.0), "quiescent"),
+        (poisson(200, 0.05, 1000.0), "quiescent"),
+        (poisson(300, 10.0, 2000.0), "AI"),
+        (regular(300, 10.0, 2000.0), "AI"),  # asynchronous: random phases
+        (volleys(300, 40.0, 2000.0, p_fire=0.2), "SI"),
+        (regular(300, 150.0, 1000.0), "AI"),  # asynchronous regular firing has a spectral peak too
+        (volleys(300, 50.0, 2000.0, p_fire=1.0, jitter_ms=0.5), "SR"),
+        (regular(100, 450.0, 500.0), "runaway"),  # 90 % of 1 / 2 ms
+    ],
+)
 def test_labels_of_ground_truth(data, label):
     state = classify_state(data)
     assert state.label == label

@@ -23,8 +23,10 @@ from opsnn_opt.io import read_block
 from opsnn_opt.models import MODELS
 from opsnn_opt.pipeline import RunSpec, run
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif("brunel" not in MODELS, reason="the brunel model is not in this checkout")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif("brunel" not in MODELS, reason="the brunel model is not in this checkout"),
+]
 
 SMALL = {"epsilon": 0.01, "j_mv": 1.0, "scale": 0.1}
 DENSE = {"epsilon": 0.05, "j_mv": 0.2, "scale": 0.1}
@@ -37,8 +39,13 @@ def backend():
 
 
 def _state(tmp_path, backend, g: float, eta: float, reduction: dict, simtime_ms: float):
-    spec = RunSpec.create("brunel", {"g": g, "eta": eta, "seed": 1, **reduction}, simtime_ms=simtime_ms,
-                          chunk_ms=simtime_ms, record_v_cells=0)
+    spec = RunSpec.create(
+        "brunel",
+        {"g": g, "eta": eta, "seed": 1, **reduction},
+        simtime_ms=simtime_ms,
+        chunk_ms=simtime_ms,
+        record_v_cells=0,
+    )
     result = run(spec, tmp_path, backend=backend)
     data = SpikeData.from_block(read_block(result.results_path)).window(TRANSIENT_MS, simtime_ms)
     return classify_state(data)

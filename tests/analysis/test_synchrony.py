@@ -100,12 +100,15 @@ def test_chi_vm_degenerate_is_nan(v):
     assert np.isnan(golomb_chi_vm(v))
 
 
-@pytest.mark.parametrize("times, senders, n, t_stop", [
-    (np.empty(0), np.empty(0, dtype=np.int64), 10, 100.0),  # no spikes
-    (np.array([3.0]), np.array([0]), 10, 100.0),             # a single spike
-    (np.array([3.0, 50.0]), np.array([0, 0]), 1, 100.0),     # a single neuron
-    (np.array([3.0, 4.0]), np.array([0, 1]), 2, 4.0),        # less than two bins
-])
+@pytest.mark.parametrize(
+    "times, senders, n, t_stop",
+    [
+        (np.empty(0), np.empty(0, dtype=np.int64), 10, 100.0),  # no spikes
+        (np.array([3.0]), np.array([0]), 10, 100.0),  # a single spike
+        (np.array([3.0, 50.0]), np.array([0, 0]), 1, 100.0),  # a single neuron
+        (np.array([3.0, 4.0]), np.array([0, 1]), 2, 4.0),  # less than two bins
+    ],
+)
 def test_degenerate_input_gives_nan(times, senders, n, t_stop):
     assert np.isnan(golomb_chi(times, senders, n, 0.0, t_stop, 5.0))
     assert np.isnan(spike_count_correlation(times, senders, n, 0.0, t_stop, 5.0))

@@ -82,11 +82,14 @@ def test_latency_is_nan_for_silent_neurons_and_spikes_before_onset():
     np.testing.assert_allclose(lat, [2.0, np.nan, 20.0, np.nan])
 
 
-@pytest.mark.parametrize("distance, latency", [
-    (np.array([]), np.array([])),                       # no data
-    (np.array([1.0, 2.0]), np.array([1.0, 2.0])),       # too few points
-    (np.ones(10), np.arange(10.0)),                     # all at the same distance
-])
+@pytest.mark.parametrize(
+    "distance, latency",
+    [
+        (np.array([]), np.array([])),  # no data
+        (np.array([1.0, 2.0]), np.array([1.0, 2.0])),  # too few points
+        (np.ones(10), np.arange(10.0)),  # all at the same distance
+    ],
+)
 def test_latency_fit_degenerate_is_nan(distance, latency):
     fit = latency_fit(distance, latency)
     assert np.isnan(fit.speed_mm_per_ms) and np.isnan(fit.r2)

@@ -32,8 +32,9 @@ def test_delays_shorter_than_the_step_are_refused_by_every_backend(backend):
 
 
 def test_the_same_model_code_runs_and_reports_honestly(backend, tmp_path):
-    spec = RunSpec.create("v1_sheet", {**SMALL["v1_sheet"], "stim_onset_ms": 5.0}, backend=backend.name,
-                          simtime_ms=20.0)
+    spec = RunSpec.create(
+        "v1_sheet", {**SMALL["v1_sheet"], "stim_onset_ms": 5.0}, backend=backend.name, simtime_ms=20.0
+    )
     result = run(spec, tmp_path, backend=backend)
     values = np.array(list(result.metrics.values()), dtype=float)
     if result.metrics_unavailable is None:

@@ -55,10 +55,20 @@ class _Exotic(Model):
     ("model", "values", "timestep_ms", "message"),
     [
         ("brunel", {}, 0.05, r"the spinnaker backend needs timestep_ms >= 0.1 ms; got 0.05"),
-        ("brunel", {"delay_ms": 1.55}, 0.1, r"on spinnaker delay_ms must be a whole multiple of the time step "
-                                             r"\(0.1 ms\); got 1.55"),
-        ("brunel", {"delay_ms": 20.0}, 0.1, rf"on spinnaker delays must be <= {MAX_DELAY_STEPS} time steps "
-                                             r"\(= 14.4 ms at 0.1 ms\), but brunel would use up to 20 ms"),
+        (
+            "brunel",
+            {"delay_ms": 1.55},
+            0.1,
+            r"on spinnaker delay_ms must be a whole multiple of the time step "
+            r"\(0.1 ms\); got 1.55",
+        ),
+        (
+            "brunel",
+            {"delay_ms": 20.0},
+            0.1,
+            rf"on spinnaker delays must be <= {MAX_DELAY_STEPS} time steps "
+            r"\(= 14.4 ms at 0.1 ms\), but brunel would use up to 20 ms",
+        ),
         ("v1_sheet", {"delay_min_ms": 0.5}, 1.0, r"delay_min_ms must be >= the time step \(1 ms\); got 0.5"),
         ("v1_sheet", {"conduction_speed_mm_per_ms": 0.05}, 0.1, r"on spinnaker delays must be <= 144 time steps"),
     ],
@@ -70,8 +80,11 @@ def test_what_spinnaker_cannot_run_is_refused_before_mapping(model, values, time
 
 def test_a_missing_cell_type_is_named():
     backend = SpinnakerBackend()
-    with pytest.raises(ConfigError, match=r"exotic uses EIF_cond_exp_isfa_ista, which the spinnaker backend lacks; "
-                                          r"valid cell types are: IF_curr_exp, IF_cond_exp"):
+    with pytest.raises(
+        ConfigError,
+        match=r"exotic uses EIF_cond_exp_isfa_ista, which the spinnaker backend lacks; "
+        r"valid cell types are: IF_curr_exp, IF_cond_exp",
+    ):
         backend.check_model(_Exotic(), {"delay_ms": 1.0}, 0.1, "test")
 
 
@@ -129,8 +142,23 @@ def test_every_model_maps_on_the_virtual_board(name, tmp_path, spinnaker_backend
 
 def test_cli_reports_resources_and_unavailable_metrics(workdir, capsys, monkeypatch):
     monkeypatch.delenv("OPSNN_SPINNAKER_CFG", raising=False)
-    assert main(["run", "brunel", "--backend", "spinnaker", "--simtime", "10", "--json", "--out", "out",
-                 *[f"--set={k}={v}" for k, v in SMALL["brunel"].items()]]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "brunel",
+                "--backend",
+                "spinnaker",
+                "--simtime",
+                "10",
+                "--json",
+                "--out",
+                "out",
+                *[f"--set={k}={v}" for k, v in SMALL["brunel"].items()],
+            ]
+        )
+        == 0
+    )
     d = json.loads(capsys.readouterr().out)  # sPyNNaker's chatter stays out of stdout
     assert d["backend"] == "spinnaker" and set(d["metrics"].values()) == {None}
     assert d["metrics_unavailable"].startswith("virtual SpiNNaker board") and d["resources"]["cores_used"] >= 2

@@ -85,24 +85,35 @@ def _assert_spiketrain(e: neo.SpikeTrain, a: neo.SpikeTrain, where: str, opts: d
     np.testing.assert_allclose(_ms(a.t_start), _ms(e.t_start), rtol=1e-12, atol=1e-12, err_msg=f"{where} t_start")
     np.testing.assert_allclose(_ms(a.t_stop), _ms(e.t_stop), rtol=1e-12, atol=1e-12, err_msg=f"{where} t_stop")
     _assert_attrs(e, a, where, ("name", "description"), opts["none_is_empty"])
-    assert_values_equal(_annotations(e, ()), _annotations(a, ()), f"{where}.annotations",
-                        loose_types=opts["loose_types"])
-    assert_values_equal(dict(e.array_annotations), dict(a.array_annotations), f"{where}.array_annotations",
-                        loose_types=opts["loose_types"])
+    assert_values_equal(
+        _annotations(e, ()), _annotations(a, ()), f"{where}.annotations", loose_types=opts["loose_types"]
+    )
+    assert_values_equal(
+        dict(e.array_annotations),
+        dict(a.array_annotations),
+        f"{where}.array_annotations",
+        loose_types=opts["loose_types"],
+    )
 
 
 def _assert_signal(e: neo.AnalogSignal, a: neo.AnalogSignal, where: str, opts: dict[str, Any]) -> None:
     assert a.shape == e.shape, f"{where}: shape {e.shape} != {a.shape}"
     assert a.units.dimensionality.string == e.units.dimensionality.string, f"{where}: units differ"
     np.testing.assert_array_equal(a.magnitude, e.magnitude, err_msg=f"{where} values")
-    np.testing.assert_allclose(_ms(a.sampling_period), _ms(e.sampling_period), rtol=1e-12,
-                               err_msg=f"{where} sampling_period")
+    np.testing.assert_allclose(
+        _ms(a.sampling_period), _ms(e.sampling_period), rtol=1e-12, err_msg=f"{where} sampling_period"
+    )
     np.testing.assert_allclose(_ms(a.t_start), _ms(e.t_start), rtol=1e-12, atol=1e-12, err_msg=f"{where} t_start")
     _assert_attrs(e, a, where, ("name", "description"), opts["none_is_empty"])
-    assert_values_equal(_annotations(e, ()), _annotations(a, ()), f"{where}.annotations",
-                        loose_types=opts["loose_types"])
-    assert_values_equal(dict(e.array_annotations), dict(a.array_annotations), f"{where}.array_annotations",
-                        loose_types=opts["loose_types"])
+    assert_values_equal(
+        _annotations(e, ()), _annotations(a, ()), f"{where}.annotations", loose_types=opts["loose_types"]
+    )
+    assert_values_equal(
+        dict(e.array_annotations),
+        dict(a.array_annotations),
+        f"{where}.array_annotations",
+        loose_types=opts["loose_types"],
+    )
 
 
 def assert_blocks_equal(
@@ -135,16 +146,21 @@ def assert_blocks_equal(
     _assert_attrs(expected, actual, "block", ("name", "description"), none_is_empty)
     if check_rec_datetime:
         _assert_attrs(expected, actual, "block", ("rec_datetime",), False)
-    assert_values_equal(_annotations(expected, ignore_annotations), _annotations(actual, ignore_annotations),
-                        "block.annotations", loose_types=loose_types)
+    assert_values_equal(
+        _annotations(expected, ignore_annotations),
+        _annotations(actual, ignore_annotations),
+        "block.annotations",
+        loose_types=loose_types,
+    )
     assert len(actual.segments) == len(expected.segments), "number of segments differs"
     for i, (es, as_) in enumerate(zip(expected.segments, actual.segments)):
         where = f"segment {i}"
         _assert_attrs(es, as_, where, ("name", "description"), none_is_empty)
         if check_rec_datetime:
             _assert_attrs(es, as_, where, ("rec_datetime",), False)
-        assert_values_equal(_annotations(es, ()), _annotations(as_, ()), f"{where}.annotations",
-                            loose_types=loose_types)
+        assert_values_equal(
+            _annotations(es, ()), _annotations(as_, ()), f"{where}.annotations", loose_types=loose_types
+        )
         assert len(as_.spiketrains) == len(es.spiketrains), f"{where}: number of spike trains differs"
         for j, (e, a) in enumerate(zip(es.spiketrains, as_.spiketrains)):
             _assert_spiketrain(e, a, f"{where} spiketrain {j}", opts)

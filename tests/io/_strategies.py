@@ -81,15 +81,20 @@ def _signal(draw: st.DrawFn, rich: bool) -> neo.AnalogSignal:
     n_samples = draw(st.integers(1, 12))
     n_channels = draw(st.integers(1, 3))
     dtype = draw(st.sampled_from([np.float64, np.float32])) if rich else np.float64
-    values = draw(st.lists(st.floats(-100.0, 100.0, width=32), min_size=n_samples * n_channels,
-                           max_size=n_samples * n_channels))
+    values = draw(
+        st.lists(st.floats(-100.0, 100.0, width=32), min_size=n_samples * n_channels, max_size=n_samples * n_channels)
+    )
     data = np.array(values, dtype=dtype).reshape(n_samples, n_channels)
-    timing: dict[str, Any] = draw(st.sampled_from([
-        {"sampling_period": 0.1 * pq.ms},
-        {"sampling_period": 1.0 * pq.ms},
-        {"sampling_rate": 40.0 * pq.kHz},
-        {"sampling_rate": 1000.0 * pq.Hz},
-    ]))
+    timing: dict[str, Any] = draw(
+        st.sampled_from(
+            [
+                {"sampling_period": 0.1 * pq.ms},
+                {"sampling_period": 1.0 * pq.ms},
+                {"sampling_rate": 40.0 * pq.kHz},
+                {"sampling_rate": 1000.0 * pq.Hz},
+            ]
+        )
+    )
     array_annotations = {"channel_index": np.arange(n_channels)} if draw(st.booleans()) else None
     return neo.AnalogSignal(
         data,
@@ -113,8 +118,9 @@ def blocks(draw: st.DrawFn, rich: bool = True) -> neo.Block:
         **_annotations(draw, rich, max_size=3),
     )
     for _ in range(draw(st.integers(1, 3))):
-        seg = neo.Segment(name=draw(st.none() | _TEXT) if rich else draw(_TEXT), rec_datetime=when,
-                          **_annotations(draw, rich))
+        seg = neo.Segment(
+            name=draw(st.none() | _TEXT) if rich else draw(_TEXT), rec_datetime=when, **_annotations(draw, rich)
+        )
         n_trains = draw(st.integers(0, 8))
         seg.spiketrains.extend([draw(_spiketrain(rich, i)) for i in range(n_trains)])
         seg.analogsignals.extend([draw(_signal(rich)) for _ in range(draw(st.integers(0, 2)))])

@@ -14,8 +14,17 @@ from opsnn_opt.io import _nixfast, read_block, read_metadata, synthetic_block, w
 from ._compare import assert_blocks_equal
 
 METADATA = {
-    "seed": 3, "flag": True, "rate_hz": 2.5, "name": "x", "none": None, "ids": [1, 2], "flags": [True, False],
-    "huge": 2**70, "mixed": [1, "a"], "params": {"a/b": 1.0, "deep": {"x": "y"}}, "empty": {},
+    "seed": 3,
+    "flag": True,
+    "rate_hz": 2.5,
+    "name": "x",
+    "none": None,
+    "ids": [1, 2],
+    "flags": [True, False],
+    "huge": 2**70,
+    "mixed": [1, "a"],
+    "params": {"a/b": 1.0, "deep": {"x": "y"}},
+    "empty": {},
 }
 
 
@@ -36,8 +45,15 @@ def _describe(path):
         (nblk,) = nf.blocks
         out = {}
         for da in nblk.data_arrays:
-            dims = [(d.dimension_type.value, tuple(getattr(d, "labels", None) or ()),
-                     getattr(d, "sampling_interval", None), getattr(d, "offset", None)) for d in da.dimensions]
+            dims = [
+                (
+                    d.dimension_type.value,
+                    tuple(getattr(d, "labels", None) or ()),
+                    getattr(d, "sampling_interval", None),
+                    getattr(d, "offset", None),
+                )
+                for d in da.dimensions
+            ]
             out[da.name] = (da.type, da.unit, da.label, da.shape, da.dtype, dims)
         out["metadata"] = _describe_section(nblk.metadata)
         return out
@@ -58,8 +74,9 @@ def test_plain_nixio_finds_the_spike_times_and_senders(tmp_path, block):
         expected = np.concatenate([st.magnitude for st in trains[:32]])
         np.testing.assert_array_equal(exc[:], expected)
         senders = nblk.data_arrays["seg0.exc.senders"][:]
-        np.testing.assert_array_equal(np.unique(senders), sorted({st.annotations["source_id"] for st in trains[:32]
-                                                                  if st.size}))
+        np.testing.assert_array_equal(
+            np.unique(senders), sorted({st.annotations["source_id"] for st in trains[:32] if st.size})
+        )
         table = nblk.data_arrays["seg0.exc.int_table"]
         assert table.dimensions[1].labels[:3] == ("count", "order", "source_id")
         assert table[:, 0].sum() == expected.size

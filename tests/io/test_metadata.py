@@ -16,8 +16,14 @@ from ._strategies import json_like
 METADATA = {
     "model": "balanced",
     "seed": 42,
-    "params": {"tau_m_ms": 20.0, "n_neurons": 100, "g_exc_nS": 4, "plastic": False, "note": None,
-               "input": {"rate_hz": 300.0, "kind": "poisson", "ids": [1, 2, 3]}},
+    "params": {
+        "tau_m_ms": 20.0,
+        "n_neurons": 100,
+        "g_exc_nS": 4,
+        "plastic": False,
+        "note": None,
+        "input": {"rate_hz": 300.0, "kind": "poisson", "ids": [1, 2, 3]},
+    },
     "provenance": {"opsnn_opt": "0.1.0", "nest": "3.10.0", "dirty": True},
     "mixed": [1, "a", None, 2.5],
     "empty": [],

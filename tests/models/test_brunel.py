@@ -34,8 +34,11 @@ def test_defaults_are_the_papers():
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"scale": 0.05}, r"scale must leave more excitatory cells than the in-degree 1000 \(without self-"
-                          r"connections\), i.e. scale >= 0.1001; got scale=0.05 \(500 cells\)"),
+        (
+            {"scale": 0.05},
+            r"scale must leave more excitatory cells than the in-degree 1000 \(without self-"
+            r"connections\), i.e. scale >= 0.1001; got scale=0.05 \(500 cells\)",
+        ),
         ({"epsilon": 0.0001, "n_inh": 100}, r"epsilon x n_inh must give at least one inhibitory input per cell"),
         ({"v_reset_mv": 25.0}, r"v_reset_mv < theta_mv must hold; got v_reset_mv=25, theta_mv=20"),
         ({"g": -1}, r"g must be a number in \[0, 20\] \(no unit\); got -1"),
@@ -90,8 +93,11 @@ def regimes(tmp_path_factory, nest_backend):
         counts, _ = np.histogram(t, bins=np.arange(50.0, 250.0 + 1e-9, 1.0))
         power = np.abs(np.fft.rfft(counts - counts.mean())) ** 2
         freqs = np.fft.rfftfreq(counts.size, 1e-3)
-        out[name] = {"rate_hz": t.size / data.n_neurons / 0.2, "cv": cv_isi(t, s, data.n_neurons),
-                     "peak_hz": freqs[1:][np.argmax(power[1:])]}
+        out[name] = {
+            "rate_hz": t.size / data.n_neurons / 0.2,
+            "cv": cv_isi(t, s, data.n_neurons),
+            "peak_hz": freqs[1:][np.argmax(power[1:])],
+        }
     return out
 
 

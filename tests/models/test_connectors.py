@@ -30,34 +30,49 @@ def _nest_weights(projection) -> np.ndarray:
     return np.asarray(conns.get("weight"))
 
 
-@pytest.mark.parametrize(("cell", "receptor", "weight"), [
-    ("IF_cond_exp", "excitatory", 0.004), ("IF_cond_exp", "inhibitory", 0.05),
-    ("IF_curr_delta", "excitatory", 0.1), ("IF_curr_delta", "inhibitory", -0.5),
-])
+@pytest.mark.parametrize(
+    ("cell", "receptor", "weight"),
+    [
+        ("IF_cond_exp", "excitatory", 0.004),
+        ("IF_cond_exp", "inhibitory", 0.05),
+        ("IF_curr_delta", "excitatory", 0.1),
+        ("IF_curr_delta", "inhibitory", -0.5),
+    ],
+)
 def test_list_connector_equals_from_list(sim, cell, receptor, weight):
     pre_pop = sim.Population(30, getattr(sim, cell)())
     post_pop = sim.Population(20, getattr(sim, cell)())
     rng = np.random.default_rng(0)
     pre, post = rng.integers(0, 30, 200), rng.integers(0, 20, 200)
     delay = np.round(rng.uniform(0.1, 5.0, 200), 1)
-    ours = sim.Projection(pre_pop, post_pop, list_connector(sim, pre, post, weight, delay), sim.StaticSynapse(),
-                          receptor_type=receptor)
+    ours = sim.Projection(
+        pre_pop, post_pop, list_connector(sim, pre, post, weight, delay), sim.StaticSynapse(), receptor_type=receptor
+    )
     conn = np.column_stack([pre, post, np.full(200, weight), delay])
-    theirs = sim.Projection(pre_pop, post_pop, sim.FromListConnector(conn, column_names=["weight", "delay"]),
-                            sim.StaticSynapse(), receptor_type=receptor)
+    theirs = sim.Projection(
+        pre_pop,
+        post_pop,
+        sim.FromListConnector(conn, column_names=["weight", "delay"]),
+        sim.StaticSynapse(),
+        receptor_type=receptor,
+    )
     np.testing.assert_allclose(_connections(ours), _connections(theirs))
     np.testing.assert_allclose(np.sort(_nest_weights(ours)), np.sort(_nest_weights(theirs)))
 
 
-@pytest.mark.parametrize(("cell", "receptor", "weight", "nest_weight"), [
-    ("IF_curr_delta", "excitatory", 0.1, 0.1),     # mV: PyNN's native connectors would give 100
-    ("IF_curr_delta", "inhibitory", -0.5, -0.5),
-    ("IF_cond_exp", "inhibitory", 0.05, -50.0),    # µS -> nS, negative for NEST
-])
+@pytest.mark.parametrize(
+    ("cell", "receptor", "weight", "nest_weight"),
+    [
+        ("IF_curr_delta", "excitatory", 0.1, 0.1),  # mV: PyNN's native connectors would give 100
+        ("IF_curr_delta", "inhibitory", -0.5, -0.5),
+        ("IF_cond_exp", "inhibitory", 0.05, -50.0),  # µS -> nS, negative for NEST
+    ],
+)
 def test_fixed_indegree_draws_distinct_sources_with_pynn_weights(sim, cell, receptor, weight, nest_weight):
     pop = sim.Population(40, getattr(sim, cell)())
-    projection = sim.Projection(pop, pop, fixed_indegree(sim, 7), sim.StaticSynapse(weight=weight, delay=1.5),
-                                receptor_type=receptor)
+    projection = sim.Projection(
+        pop, pop, fixed_indegree(sim, 7), sim.StaticSynapse(weight=weight, delay=1.5), receptor_type=receptor
+    )
     c = _connections(projection)
     pre, post = c[:, 0].astype(int), c[:, 1].astype(int)
     assert np.all(np.bincount(post, minlength=40) == 7)

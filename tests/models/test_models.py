@@ -17,8 +17,15 @@ from opsnn_opt.pipeline import RunSpec, run
 from tests.models.small import SMALL
 
 #: A name ending in one of these must carry that unit.
-UNIT_SUFFIXES = {"_ms": "ms", "_mv": "mV", "_nS": "nS", "_hz": "Hz", "_mm": "mm", "_mm_per_ms": "mm/ms",
-                 "_per_ms": "field/ms"}
+UNIT_SUFFIXES = {
+    "_ms": "ms",
+    "_mv": "mV",
+    "_nS": "nS",
+    "_hz": "Hz",
+    "_mm": "mm",
+    "_mm_per_ms": "mm/ms",
+    "_per_ms": "field/ms",
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +63,19 @@ def test_every_model_builds_and_runs_on_nest(name, tmp_path, nest_backend):
 def test_balanced_stimulus_is_off_by_default_and_adds_a_source_when_on(tmp_path, nest_backend):
     model = get_model("balanced")
     assert model.params["stimulus"].default == "none"
-    spec = RunSpec.create("balanced", {**SMALL["balanced"], "stimulus": "pulse", "stim_onset_ms": 20.0,
-                                       "stim_radius": 0.3, "stim_rate_hz": 2000.0, "stim_weight_nS": 20.0,
-                                       "input_rate_hz": 0.0}, simtime_ms=40.0)
+    spec = RunSpec.create(
+        "balanced",
+        {
+            **SMALL["balanced"],
+            "stimulus": "pulse",
+            "stim_onset_ms": 20.0,
+            "stim_radius": 0.3,
+            "stim_rate_hz": 2000.0,
+            "stim_weight_nS": 20.0,
+            "input_rate_hz": 0.0,
+        },
+        simtime_ms=40.0,
+    )
     result = run(spec, tmp_path, backend=nest_backend)
     block = read_block(result.results_path)
     assert block.annotations["stimulus"]["kind"] == "pulse"

@@ -74,12 +74,18 @@ def test_delays_grow_with_distance_and_sit_on_the_time_step(nest_backend):
     [
         ({"sigma_exc_mm": -0.1}, r"--set: sigma_exc_mm must be a number in \[0.001, 100\] \(mm\); got -0.1"),
         ({"delay_min_ms": 0.05}, r"--set: delay_min_ms must be >= the time step \(0.1 ms\); got 0.05"),
-        ({"n_side": 5}, r"the excitatory grid does not fit the connectivity: its spacing side_mm / n_side "
-                        r"\(= 0.8 mm\) must be <= sigma_exc_mm \(= 0.3 mm\); got side_mm=4, n_side=5"),
+        (
+            {"n_side": 5},
+            r"the excitatory grid does not fit the connectivity: its spacing side_mm / n_side "
+            r"\(= 0.8 mm\) must be <= sigma_exc_mm \(= 0.3 mm\); got side_mm=4, n_side=5",
+        ),
         ({"n_side_inh": 50}, r"n_side_inh <= n_side must hold; got n_side_inh=50, n_side=40"),
         ({"periodic": "true", "side_mm": 2.0}, r"with periodic = true, 4 x sigma_exc_mm must be < side_mm / 2"),
-        ({"conduction_speed_mm_per_ms": 0.05}, r"the nest backend accepts delays up to 10 ms, but v1_sheet "
-                                               r"would use up to 24.5 ms"),
+        (
+            {"conduction_speed_mm_per_ms": 0.05},
+            r"the nest backend accepts delays up to 10 ms, but v1_sheet "
+            r"would use up to 24.5 ms",
+        ),
         ({"stimulus": "glider"}, r"unknown stimulus 'glider'; valid stimuli are: none, pulse, dot, events"),
     ],
 )

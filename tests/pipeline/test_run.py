@@ -63,8 +63,9 @@ def test_chunks_call_back_with_the_spikes_so_far(tmp_path, backend):
         assert data.times_ms.size == 0 or data.times_ms.max() <= t_ms
         seen.append((t_ms, data.times_ms.size))
 
-    run(RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0), tmp_path, backend=backend,
-        on_chunk=on_chunk)
+    run(
+        RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0), tmp_path, backend=backend, on_chunk=on_chunk
+    )
     assert [t for t, _ in seen] == [50.0, 100.0, 150.0, 200.0]
     counts = [n for _, n in seen]
     assert counts == sorted(counts) and counts[-1] > 0
@@ -78,8 +79,12 @@ def test_a_raising_callback_stops_the_run_and_the_backend_is_reusable(tmp_path, 
         raise Stop(t_ms)
 
     with pytest.raises(Stop):
-        run(RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0), tmp_path / "x", backend=backend,
-            on_chunk=stop)
+        run(
+            RunSpec.create("balanced", SMALL, simtime_ms=200.0, chunk_ms=50.0),
+            tmp_path / "x",
+            backend=backend,
+            on_chunk=stop,
+        )
     result = run(RunSpec.create("balanced", SMALL, simtime_ms=100.0), tmp_path / "y", backend=backend)
     assert result.metrics["rate_hz.all"] > 0
 

@@ -25,8 +25,20 @@ def balanced(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def sheet(tmp_path_factory) -> Path:
-    return _run(tmp_path_factory, "v1_sheet", "--set", "n_side=20", "--set", "n_side_inh=10", "--set", "side_mm=2",
-                "--set", "stim_onset_ms=20", "--simtime", "120")
+    return _run(
+        tmp_path_factory,
+        "v1_sheet",
+        "--set",
+        "n_side=20",
+        "--set",
+        "n_side_inh=10",
+        "--set",
+        "side_mm=2",
+        "--set",
+        "stim_onset_ms=20",
+        "--simtime",
+        "120",
+    )
 
 
 def _plot(capsys, *argv: str) -> tuple[int, str, str]:

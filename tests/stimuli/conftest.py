@@ -51,5 +51,6 @@ def nmnist_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for k in range(per_digit):
             (folder / f"{k:05d}.bin").write_bytes(b"")
     (base / "Train" / "0" / "00000.bin").write_bytes(
-        encode_nmnist(ev["x"], ev["y"], ev["t"].astype(np.uint32), ev["p"]))
+        encode_nmnist(ev["x"], ev["y"], ev["t"].astype(np.uint32), ev["p"])
+    )
     return root

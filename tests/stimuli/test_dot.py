@@ -62,8 +62,15 @@ def _params(**values):
 
 
 def test_dot_stimulus_is_the_movie_through_poisson():
-    params = _params(stimulus="dot", dot_vx_per_ms=0.01, stim_onset_ms=5.0, stim_duration_ms=30.0,
-                     stim_x=0.2, stim_radius=0.15, stim_rate_hz=800.0)
+    params = _params(
+        stimulus="dot",
+        dot_vx_per_ms=0.01,
+        stim_onset_ms=5.0,
+        stim_duration_ms=30.0,
+        stim_x=0.2,
+        stim_radius=0.15,
+        stim_rate_hz=800.0,
+    )
     spikes = make_input(params)
     assert (spikes.width, spikes.height, spikes.channels) == (16, 16, 1)
     assert spikes.times_ms.min() >= 5.0 and spikes.times_ms.max() < 35.0
@@ -79,8 +86,15 @@ def test_dot_stimulus_is_the_movie_through_poisson():
 
 
 def test_pulse_fires_only_inside_the_disc_during_its_window():
-    params = _params(stimulus="pulse", stim_x=0.25, stim_y=0.75, stim_radius=0.2, stim_onset_ms=20.0,
-                     stim_duration_ms=10.0, stim_noise=0.5)  # noise is for the dot only
+    params = _params(
+        stimulus="pulse",
+        stim_x=0.25,
+        stim_y=0.75,
+        stim_radius=0.2,
+        stim_onset_ms=20.0,
+        stim_duration_ms=10.0,
+        stim_noise=0.5,
+    )  # noise is for the dot only
     spikes = make_input(params)
     centres = pixel_centres(16, 16)[spikes.sources]
     assert np.all(np.hypot(centres[:, 0] - 0.25, centres[:, 1] - 0.75) <= 0.2)

@@ -23,8 +23,9 @@ def expected_trains(events: np.ndarray, onset_ms: float, channels: int = 2) -> l
 
 
 def events_params(root, **extra):
-    return get_model("v1_sheet").resolve({"stimulus": "events", "events_path": str(root), "stim_onset_ms": 5.0,
-                                          **extra}, "test")
+    return get_model("v1_sheet").resolve(
+        {"stimulus": "events", "events_path": str(root), "stim_onset_ms": 5.0, **extra}, "test"
+    )
 
 
 def test_tonic_loads_the_sample_from_its_own_layout(nmnist_root):
@@ -44,8 +45,7 @@ def test_every_event_is_one_spike_of_its_pixel_and_polarity(nmnist_root):
 
 
 def test_merge_polarities_and_time_window(nmnist_root):
-    params = events_params(nmnist_root, events_merge_polarities="true", events_t_start_ms=50.0,
-                           events_t_stop_ms=150.0)
+    params = events_params(nmnist_root, events_merge_polarities="true", events_t_start_ms=50.0, events_t_stop_ms=150.0)
     spikes = make_input(params)
     ref = sample_events()
     kept = ref[(ref["t"] >= 50_000) & (ref["t"] <= 150_000)]

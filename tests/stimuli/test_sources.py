@@ -34,8 +34,17 @@ def _recorded(population, sim, t_stop_ms):
 @pytest.mark.parametrize("kind", ["events", "dot"])
 def test_spike_sources_replay_the_stimulus_exactly(sim, nmnist_root, kind):
     params = get_model("v1_sheet").resolve(
-        {"stimulus": kind, "events_path": str(nmnist_root), "stim_onset_ms": 2.0, "stim_pixels": 10,
-         "stim_noise": 0.2, "dot_vx_per_ms": 0.01, "stim_duration_ms": 30.0}, "test")
+        {
+            "stimulus": kind,
+            "events_path": str(nmnist_root),
+            "stim_onset_ms": 2.0,
+            "stim_pixels": 10,
+            "stim_noise": 0.2,
+            "dot_vx_per_ms": 0.01,
+            "stim_duration_ms": 30.0,
+        },
+        "test",
+    )
     spikes = make_input(params)
     source = spike_source_array(sim, spikes, label="stimulus")
     assert source.size == spikes.n_sources
@@ -84,8 +93,17 @@ def test_the_sheet_runs_with_an_event_sample(tmp_path, nmnist_root):
     from opsnn_opt.pipeline import RunSpec, run
     from tests.models.small import SMALL
 
-    spec = RunSpec.create("v1_sheet", {**SMALL["v1_sheet"], "stimulus": "events", "events_path": str(nmnist_root),
-                                       "events_merge_polarities": "true", "stim_weight_nS": 20.0}, simtime_ms=60.0)
+    spec = RunSpec.create(
+        "v1_sheet",
+        {
+            **SMALL["v1_sheet"],
+            "stimulus": "events",
+            "events_path": str(nmnist_root),
+            "events_merge_polarities": "true",
+            "stim_weight_nS": 20.0,
+        },
+        simtime_ms=60.0,
+    )
     result = run(spec, tmp_path)
     assert read_block(result.results_path).annotations["stimulus"] == {"kind": "events", "onset_ms": 10.0}
     assert result.metrics["rate_hz.exc"] > 0

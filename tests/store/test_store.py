@@ -14,14 +14,27 @@ from opsnn_opt.store import Store, resolve_storage_url
 def test_record_run_inserts_then_updates(storage_url):
     store = Store(storage_url)
     store.record_run("s", 0, state="RUNNING", model="balanced", backend="nest", params={"n_neurons": 10})
-    store.record_run("s", 0, state="COMPLETE", model="balanced", backend="nest", params={"n_neurons": 10},
-                     metrics={"rate_hz.exc": 4.5, "cv_isi.exc": None}, seed=3, nest_version="3.10.0")
+    store.record_run(
+        "s",
+        0,
+        state="COMPLETE",
+        model="balanced",
+        backend="nest",
+        params={"n_neurons": 10},
+        metrics={"rate_hz.exc": 4.5, "cv_isi.exc": None},
+        seed=3,
+        nest_version="3.10.0",
+    )
     store.record_run("other", 0, state="FAIL", model="balanced", backend="nest", params={}, fail_reason="boom")
     rows = store.runs("s")
     assert len(rows) == 1
     row = rows[0]
-    assert (row.state, row.seed, row.metrics, row.nest_version) == ("COMPLETE", 3, {"rate_hz.exc": 4.5,
-                                                                                     "cv_isi.exc": None}, "3.10.0")
+    assert (row.state, row.seed, row.metrics, row.nest_version) == (
+        "COMPLETE",
+        3,
+        {"rate_hz.exc": 4.5, "cv_isi.exc": None},
+        "3.10.0",
+    )
     assert row.host and row.created_at
     assert store.runs("other")[0].fail_reason == "boom"
     store.dispose()
@@ -78,8 +91,11 @@ def test_environment_variable_and_bad_urls(workdir, monkeypatch):
     monkeypatch.setenv("OPSNN_STORAGE", f"sqlite:///{workdir / 'elsewhere' / 'db.sqlite3'}")
     assert resolve_storage_url(None).endswith("elsewhere/db.sqlite3")
     assert resolve_storage_url("sqlite:///x.db") == "sqlite:///x.db"
-    with pytest.raises(ConfigError, match=r"must be a database URL starting with one of sqlite://, "
-                                          r"postgresql://; got 'storage.db'"):
+    with pytest.raises(
+        ConfigError,
+        match=r"must be a database URL starting with one of sqlite://, "
+        r"postgresql://; got 'storage.db'",
+    ):
         resolve_storage_url("storage.db")
     with pytest.raises(ConfigError, match=r"starting with one of sqlite://, postgresql://; got 'mysql://u@h/db'"):
         resolve_storage_url("mysql://u@h/db")

@@ -22,3 +22,17 @@ def hangs_in_the_victim(metrics, result):
     if os.environ.get("OPSNN_TEST_VICTIM") == "1":
         time.sleep(600)
     return metrics["rate_hz.all"]
+
+
+def declares_its_trial_stale(metrics, result):
+    """Does what another worker's stale-trial check does to a live trial: marks it FAIL."""
+    import optuna
+
+    from opsnn_opt.store import Store
+
+    storage = Store().optuna_storage()
+    study = optuna.load_study(study_name="stale", storage=storage)
+    running = [t for t in study.trials if t.state.name == "RUNNING"]
+    if running and running[0].number == 0:
+        storage.set_trial_state_values(running[0]._trial_id, optuna.trial.TrialState.FAIL)
+    return metrics["rate_hz.all"]

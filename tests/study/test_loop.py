@@ -23,8 +23,21 @@ def run_cli(capsys, *argv):
 def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
     space, objective = tiny_specs
     store = ["--storage", storage_url]
-    code, out, err = run_cli(capsys, "study", "create", "loop", "--space", str(space), "--objective",
-                             str(objective), "--sampler", "random", "--seed", "1", *store)
+    code, out, err = run_cli(
+        capsys,
+        "study",
+        "create",
+        "loop",
+        "--space",
+        str(space),
+        "--objective",
+        str(objective),
+        "--sampler",
+        "random",
+        "--seed",
+        "1",
+        *store,
+    )
     assert code == 0, err
     assert "study 'loop': model balanced on nest, 2 free parameters" in out
 
@@ -57,21 +70,48 @@ def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
 
     # Optuna user attributes carry the metrics and timings, for optuna-dashboard.
     trial = optuna.load_study(study_name="loop", storage=storage_url).trials[0]
-    assert {"rate_hz.exc", "cv_isi.exc", "build_s", "sim_s", "write_s", "analysis_s", "peak_rss_mb",
-            "results_path", "seed", "host"} <= set(trial.user_attrs)
+    assert {
+        "rate_hz.exc",
+        "cv_isi.exc",
+        "build_s",
+        "sim_s",
+        "write_s",
+        "analysis_s",
+        "peak_rss_mb",
+        "results_path",
+        "seed",
+        "host",
+    } <= set(trial.user_attrs)
 
 
 def test_failed_and_pruned_trials_are_recorded_and_the_study_goes_on(workdir, tiny_specs, capsys, tmp_path):
     space, _ = tiny_specs
     objective = tmp_path / "custom.toml"
-    objective.write_text('callable = "tests.study.custom_objectives:fails_for_strong_excitation"\n'
-                         '[[prune]]\nmetric = "rate_hz.all"\nmax = 75.0\nafter_ms = 100.0\n')
+    objective.write_text(
+        'callable = "tests.study.custom_objectives:fails_for_strong_excitation"\n'
+        '[[prune]]\nmetric = "rate_hz.all"\nmax = 75.0\nafter_ms = 100.0\n'
+    )
     grid_space = tmp_path / "grid.toml"
-    grid_space.write_text(space.read_text().replace('low = 1.0\nhigh = 6.0\nscale = "log"',
-                                                    "choices = [2.0, 4.0]")
-                          .replace("choices = [300.0, 800.0]", "choices = [300.0, 3000.0]"))
-    assert run_cli(capsys, "study", "create", "mixed", "--space", str(grid_space), "--objective",
-                   str(objective), "--sampler", "grid")[0] == 0
+    grid_space.write_text(
+        space.read_text()
+        .replace('low = 1.0\nhigh = 6.0\nscale = "log"', "choices = [2.0, 4.0]")
+        .replace("choices = [300.0, 800.0]", "choices = [300.0, 3000.0]")
+    )
+    assert (
+        run_cli(
+            capsys,
+            "study",
+            "create",
+            "mixed",
+            "--space",
+            str(grid_space),
+            "--objective",
+            str(objective),
+            "--sampler",
+            "grid",
+        )[0]
+        == 0
+    )
     code, _, err = run_cli(capsys, "worker", "mixed", "--n-trials", "4")
     assert code == 0, err
 
@@ -96,7 +136,9 @@ def test_four_workers_at_once_on_a_fresh_sqlite_file(workdir, tiny_specs, capsys
     code, out, err = run_cli(capsys, "study", "run", "crowd", "--n-trials", "4", "--workers", "4")
     assert code == 0, (out, err)
     study = optuna.load_study(study_name="crowd", storage=Store().url)
-    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4, [t.user_attrs.get("fail_reason") for t in study.trials]
+    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4, [
+        t.user_attrs.get("fail_reason") for t in study.trials
+    ]
     assert len({t.user_attrs["results_path"] for t in study.trials}) == 4
 
 
@@ -109,8 +151,9 @@ def test_load_if_exists_reuses_only_an_identical_study(workdir, tiny_specs, caps
     assert run_cli(capsys, *args, "--load-if-exists")[0] == 0
     other = tmp_path / "other.toml"
     other.write_text(space.read_text().replace("simtime_ms = 200.0", "simtime_ms = 300.0"))
-    code, _, err = run_cli(capsys, "study", "create", "again", "--space", str(other), "--objective",
-                           str(objective), "--load-if-exists")
+    code, _, err = run_cli(
+        capsys, "study", "create", "again", "--space", str(other), "--objective", str(objective), "--load-if-exists"
+    )
     assert code == 2 and "exists with a different search space" in err
 
 
@@ -132,3 +175,16 @@ def test_a_worker_imports_the_simulator_once_and_resets_it_per_trial(workdir, ti
     Worker(opened, backend=backend).run(3)
     assert len(imports) == 1 and len(setups) == 3
     assert [t.state.name for t in opened.study.trials] == ["COMPLETE"] * 3
+
+
+def test_a_trial_failed_as_stale_under_a_live_worker_does_not_stop_it(workdir, tiny_specs, capsys):
+    space, _ = tiny_specs
+    objective = workdir / "stale.toml"
+    objective.write_text('callable = "tests.study.custom_objectives:declares_its_trial_stale"\n')
+    assert run_cli(capsys, "study", "create", "stale", "--space", str(space), "--objective", str(objective))[0] == 0
+    assert run_cli(capsys, "worker", "stale", "--n-trials", "3")[0] == 0
+    study = optuna.load_study(study_name="stale", storage=Store().url)
+    assert [t.state.name for t in study.trials] == ["FAIL", "COMPLETE", "COMPLETE"]
+    rows = Store().runs("stale")
+    assert [r.state for r in rows] == ["FAIL", "COMPLETE", "COMPLETE"]
+    assert rows[0].fail_reason.startswith("another worker declared this trial stale")

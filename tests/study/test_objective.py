@@ -47,7 +47,8 @@ def test_missing_fail_raises(tmp_path):
 
 def test_multi_objective_directions(tmp_path):
     text = TINY_OBJECTIVE.replace('combine = "weighted_sum"', 'combine = "multi"') + (
-        '\n[[metrics]]\nname = "fano_pop.all"\ndirection = "maximize"\n')
+        '\n[[metrics]]\nname = "fano_pop.all"\ndirection = "maximize"\n'
+    )
     spec = load_objective(write(tmp_path, text), POPS)
     assert spec.directions == ["minimize", "minimize", "maximize"]
     assert spec.evaluate({"rate_hz.exc": 5.0, "cv_isi.exc": 1.5, "fano_pop.all": 3.0}) == [0.0, 2.0, 3.0]
@@ -70,16 +71,26 @@ def test_callable_objective(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('name = "rate_hz.exc"', 'name = "rate.exc"',
-         r"objective.toml \[\[metrics\]\] #1: unknown metric 'rate.exc'; valid metrics are BASE.POPULATION "
-         r"with BASE one of: rate_hz, "),
-        ('name = "rate_hz.exc"', 'name = "rate_hz.l4"',
-         r"metric 'rate_hz.l4' needs a population suffix, one of: exc, inh, all"),
+        (
+            'name = "rate_hz.exc"',
+            'name = "rate.exc"',
+            r"objective.toml \[\[metrics\]\] #1: unknown metric 'rate.exc'; valid metrics are BASE.POPULATION "
+            r"with BASE one of: rate_hz, ",
+        ),
+        (
+            'name = "rate_hz.exc"',
+            'name = "rate_hz.l4"',
+            r"metric 'rate_hz.l4' needs a population suffix, one of: exc, inh, all",
+        ),
         ('name = "rate_hz.exc"', 'name = "rate_hz"', r"metric 'rate_hz' needs a population suffix"),
         ("scale = 5.0", "scale = -5.0", r"\[\[metrics\]\] #1: 'scale' must be a number in \(0, inf\); got -5.0"),
-        ("scale = 5.0", "scale = 5.0\ndirection = \"minimize\"", r"give either 'target' or 'direction', not both"),
+        ("scale = 5.0", 'scale = 5.0\ndirection = "minimize"', r"give either 'target' or 'direction', not both"),
         ('combine = "weighted_sum"', 'combine = "product"', r"'combine' must be one of: weighted_sum, multi; got"),
-        ("max = 1000.0", "max = -1.0\nmin = 2.0", r"\[\[constraints\]\] #1: min <= max must hold, but got \(min=2, max=-1\)"),
+        (
+            "max = 1000.0",
+            "max = -1.0\nmin = 2.0",
+            r"\[\[constraints\]\] #1: min <= max must hold, but got \(min=2, max=-1\)",
+        ),
         ("missing = 5.0", "missing = -1.0", r"'missing' must be a number in \[0, inf\); got -1.0"),
         ("missing = 5.0", "missing = 5.0\nweights = 1", r"unknown field 'weights'"),
     ],
@@ -118,8 +129,10 @@ def test_prune_rule_needs_after_ms(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('callable = "tests.study.custom_objectives:rate_distance"\n' + TINY_OBJECTIVE,
-         "give either \\[\\[metrics\\]\\] or a 'callable', not both"),
+        (
+            'callable = "tests.study.custom_objectives:rate_distance"\n' + TINY_OBJECTIVE,
+            "give either \\[\\[metrics\\]\\] or a 'callable', not both",
+        ),
         ('directions = ["maximize"]\n' + TINY_OBJECTIVE, "'directions' goes with 'callable'"),
         (TINY_OBJECTIVE.replace("target = 5.0", "target = inf"), "'target' must be a finite number; got inf"),
         (TINY_OBJECTIVE.replace("missing = 5.0", 'missing = "skip"'), "'missing' must be \"fail\" or a number"),
@@ -135,6 +148,7 @@ def test_a_callable_is_not_imported_when_the_study_is_only_read(tmp_path):
     spec = {"callable": "no_such_module:f", "directions": ["minimize"]}
     with pytest.raises(ConfigError, match="cannot be imported"):
         type(load_objective("objectives/ai_5hz.toml", POPS)).from_dict(spec, "stored", POPS)
-    read_only = type(load_objective("objectives/ai_5hz.toml", POPS)).from_dict(spec, "stored", POPS,
-                                                                              import_callable=False)
+    read_only = type(load_objective("objectives/ai_5hz.toml", POPS)).from_dict(
+        spec, "stored", POPS, import_callable=False
+    )
     assert read_only.directions == ["minimize"]

@@ -27,14 +27,19 @@ def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypa
     monkeypatch.setenv("OPSNN_HEARTBEAT_S", "1")
     monkeypatch.setenv("OPSNN_GRACE_S", "3")
     env = {**os.environ, "OPSNN_TEST_VICTIM": "1", "PYTHONPATH": str(REPO)}
-    victim = subprocess.Popen([sys.executable, "-m", "opsnn_opt", "worker", "crash"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "opsnn_opt", "worker", "crash"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     store = Store()
     try:
         deadline = time.monotonic() + 90
         # The run is done and the objective is hanging once the results path is reported.
-        while not [t for t in optuna.load_study(study_name="crash", storage=store.url).trials
-                   if "results_path" in t.user_attrs]:
+        while not [
+            t for t in optuna.load_study(study_name="crash", storage=store.url).trials if "results_path" in t.user_attrs
+        ]:
             assert time.monotonic() < deadline, "the first worker never reached its objective"
             time.sleep(0.3)
     finally:

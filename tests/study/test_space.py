@@ -48,21 +48,42 @@ def test_grid_values(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('model = "balanced"', 'model = "brunnel"', r"space.toml: 'model': unknown model 'brunnel'; valid models are: balanced"),
-        ("[params.g_exc_nS]", "[params.g_ex]", r"space.toml \[params\]: unknown parameter 'g_ex' for model 'balanced'; "
-                                                r"valid parameters are: n_neurons, .*seed"),
-        ("low = 1.0\nhigh = 6.0", "low = 6.0\nhigh = 1.0",
-         r"space.toml \[params.g_exc_nS\]: low < high must hold, but got \(low=6, high=1\)"),
-        ("low = 1.0\nhigh = 6.0", "low = -1.0\nhigh = 6.0",
-         r"space.toml \[params.g_exc_nS\] 'low': g_exc_nS must be a number in \[0, 1000\] \(nS\); got -1"),
-        ("choices = [300.0, 800.0]", "choices = [-300.0, 800.0]",
-         r"space.toml \[params.input_rate_hz\] choices: input_rate_hz must be a number in \[0, 100000\] \(Hz\); "
-         r"got -300"),
+        (
+            'model = "balanced"',
+            'model = "brunnel"',
+            r"space.toml: 'model': unknown model 'brunnel'; valid models are: balanced",
+        ),
+        (
+            "[params.g_exc_nS]",
+            "[params.g_ex]",
+            r"space.toml \[params\]: unknown parameter 'g_ex' for model 'balanced'; "
+            r"valid parameters are: n_neurons, .*seed",
+        ),
+        (
+            "low = 1.0\nhigh = 6.0",
+            "low = 6.0\nhigh = 1.0",
+            r"space.toml \[params.g_exc_nS\]: low < high must hold, but got \(low=6, high=1\)",
+        ),
+        (
+            "low = 1.0\nhigh = 6.0",
+            "low = -1.0\nhigh = 6.0",
+            r"space.toml \[params.g_exc_nS\] 'low': g_exc_nS must be a number in \[0, 1000\] \(nS\); got -1",
+        ),
+        (
+            "choices = [300.0, 800.0]",
+            "choices = [-300.0, 800.0]",
+            r"space.toml \[params.input_rate_hz\] choices: input_rate_hz must be a number in \[0, 100000\] \(Hz\); "
+            r"got -300",
+        ),
         ('unit = "nS"', 'unit = "mV"', r"\[params.g_exc_nS\]: 'unit' must be 'nS' .*; got 'mV'"),
         ("n_neurons = 60", "n_neurons = 60\ng_exc_nS = 2.0", r"'g_exc_nS' is both fixed and free"),
         ("n_neurons = 60", "n_neurons = 2", r"space.toml \[fixed\]: n_neurons must be an int in \[5, 200000\]"),
         ("simtime_ms = 200.0", "simtime_ms = -5.0", r"space.toml: simtime_ms must be a number in \[1, 1e\+07\]"),
-        ('backend = "nest"', 'backend = "brian"', r"space.toml: 'backend' must be one of: nest(, spinnaker)?; got 'brian'"),
+        (
+            'backend = "nest"',
+            'backend = "brian"',
+            r"space.toml: 'backend' must be one of: nest(, spinnaker)?; got 'brian'",
+        ),
         ("simtime_ms = 200.0", "simtime = 200.0", r"space.toml: unknown field 'simtime'; valid fields are: model, "),
         ('scale = "log"', 'scale = "log10"', r"'scale' must be one of: linear, log; got 'log10'"),
         ('scale = "log"', 'scale = "log"\nstep = 0.5', r"'step' cannot be combined with scale = \"log\""),
@@ -89,16 +110,20 @@ def test_log_scale_needs_a_positive_low(tmp_path):
 
 
 def test_cross_parameter_checks_run_at_load_time(tmp_path):
-    text = TINY_SPACE.replace("[params.g_exc_nS]", "[params.exc_fraction]\nlow = 0.5\nhigh = 0.95\n\n"
-                              "[params.g_exc_nS]").replace("n_neurons = 60", "n_neurons = 6")
+    text = TINY_SPACE.replace(
+        "[params.g_exc_nS]", "[params.exc_fraction]\nlow = 0.5\nhigh = 0.95\n\n[params.g_exc_nS]"
+    ).replace("n_neurons = 60", "n_neurons = 6")
     with pytest.raises(ConfigError, match="at least one E and one I cell"):
         load_space(write(tmp_path, text))
 
 
 def test_a_free_choice_parameter_needs_choices(tmp_path):
-    text = TINY_SPACE + '\n[params.stimulus]\nlow = 0\nhigh = 1\n'
-    with pytest.raises(ConfigError, match=r"\[params.stimulus\]: stimulus is one of: none, pulse, dot, events, so a "
-                                          r"free stimulus needs 'choices'"):
+    text = TINY_SPACE + "\n[params.stimulus]\nlow = 0\nhigh = 1\n"
+    with pytest.raises(
+        ConfigError,
+        match=r"\[params.stimulus\]: stimulus is one of: none, pulse, dot, events, so a "
+        r"free stimulus needs 'choices'",
+    ):
         load_space(write(tmp_path, text))
     text = TINY_SPACE + '\n[params.stimulus]\nchoices = ["none", "pulse"]\n'
     assert load_space(write(tmp_path, text)).free[-1].choices == ("none", "pulse")
@@ -112,13 +137,20 @@ def test_grid_never_passes_high(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("n_neurons = 60", 'n_neurons = "60"', r"n_neurons must be an int .* written as a TOML number; got the string '60'"),
+        (
+            "n_neurons = 60",
+            'n_neurons = "60"',
+            r"n_neurons must be an int .* written as a TOML number; got the string '60'",
+        ),
         ("low = 1.0", 'low = "1.0"', r"g_exc_nS must be a number .* written as a TOML number"),
         ("choices = [300.0, 800.0]", "choices = [300.0, 300.0]", r"'choices' must be a list of distinct values"),
         ("n_neurons = 60", "n_neurons = 1" + "0" * 400, r"n_neurons must be an int in \[5, 200000\]"),
         ("simtime_ms = 200.0", "simtime_ms = 200.05", r"simtime_ms must be a whole multiple of timestep_ms \(0.1 ms\)"),
-        ("[params.input_rate_hz]", "[params.events_path]\nlow = 1\nhigh = 2\n\n[params.input_rate_hz]",
-         r"events_path is any text, so a free events_path needs 'choices'"),
+        (
+            "[params.input_rate_hz]",
+            "[params.events_path]\nlow = 1\nhigh = 2\n\n[params.input_rate_hz]",
+            r"events_path is any text, so a free events_path needs 'choices'",
+        ),
     ],
 )
 def test_more_bad_spaces(tmp_path, old, new, message):
