@@ -21,6 +21,16 @@ def write(tmp_path, text):
     return path
 
 
+@pytest.mark.parametrize("name", ["brunel_ai", "wave_speed"])
+def test_other_shipped_objectives_load(name):
+    from opsnn_opt.study import check_specs, load_space
+
+    space_file = {"brunel_ai": "brunel_regimes", "wave_speed": "v1_wave"}[name]
+    space = load_space(f"search_spaces/{space_file}.toml")
+    spec = load_objective(f"objectives/{name}.toml", space.populations)
+    check_specs("shipped", space, spec, "tpe")
+
+
 def test_shipped_objective_loads():
     spec = load_objective("objectives/ai_5hz.toml", POPS)
     assert spec.directions == ["minimize"]

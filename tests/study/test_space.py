@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,8 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.study import load_space
 from tests.conftest import TINY_SPACE
 
-REPO_SPACES = ["search_spaces/balanced_ai.toml"]
+REPO = Path(__file__).resolve().parents[2]
+REPO_SPACES = sorted(str(p.relative_to(REPO)) for p in (REPO / "search_spaces").glob("*.toml"))
 
 
 def write(tmp_path, text):
@@ -21,8 +23,8 @@ def write(tmp_path, text):
 
 @pytest.mark.parametrize("path", REPO_SPACES)
 def test_shipped_spaces_load(path):
-    space = load_space(path)
-    assert space.free and space.model == "balanced"
+    space = load_space(REPO / path)
+    assert space.free and space.model in ("balanced", "brunel", "v1_sheet")
 
 
 def test_tiny_space(tmp_path):
