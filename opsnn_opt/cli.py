@@ -30,6 +30,11 @@ def _parse_sets(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
+def _format_params(params: dict[str, Any], number_format: str) -> str:
+    """``name=value, ...``; text parameters (a stimulus kind, a path) as they are."""
+    return ", ".join(f"{k}={v}" if isinstance(v, str) else f"{k}={v:{number_format}}" for k, v in params.items())
+
+
 def _print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, sort_keys=False, default=str))
 
@@ -53,9 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_json(d)
         return 0
     print(f"{spec.model} on {spec.backend}, {spec.simtime_ms:g} ms, seed {spec.seed}")
-    print(
-        "params:  " + ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in spec.params.items())
-    )
+    print("params:  " + _format_params(spec.params, "g"))
     print("metrics:")
     for name, value in d["metrics"].items():
         print(f"  {name:24s} {'nan' if value is None else f'{value:.4g}'}")
@@ -167,10 +170,7 @@ def _print_best(opened: Any) -> None:
         values = ", ".join(f"{v:.4g}" for v in b["values"])
         label = "best trial" if len(b["values"]) == 1 else "Pareto-optimal trial"
         print(f"{label} {b['trial']}: value {values}")
-        print(
-            "  params:  "
-            + ", ".join(f"{k}={v:.4g}" if not isinstance(v, str) else f"{k}={v}" for k, v in b["params"].items())
-        )
+        print("  params:  " + _format_params(b["params"], ".4g"))
         print(
             "  metrics: "
             + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}" for k, v in b["metrics"].items())
@@ -240,6 +240,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt import __version__
+    from opsnn_opt.pipeline import RUN_SETTINGS
 
     parser = argparse.ArgumentParser(
         prog="opsnn", description="Optimise spiking network configurations with Optuna, PyNN and NEST."
@@ -253,8 +254,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one configuration: build, simulate, write, analyse")
     p.add_argument("model")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
-    p.add_argument("--simtime", type=float, default=None, metavar="MS", help="simulated time (ms); default 1000")
-    p.add_argument("--chunk", type=float, default=None, metavar="MS", help="simulate in chunks of MS (default 100)")
+    p.add_argument(
+        "--simtime",
+        type=float,
+        default=None,
+        metavar="MS",
+        help=f"simulated time (ms); default {RUN_SETTINGS['simtime_ms'].default:g}",
+    )
+    p.add_argument(
+        "--chunk",
+        type=float,
+        default=None,
+        metavar="MS",
+        help=f"simulate in chunks of MS (default {RUN_SETTINGS['chunk_ms'].default:g})",
+    )
     p.add_argument("--backend", default="nest")
     p.add_argument("--format", default="nix", help="results file format: nix, neo-nix or pickle")
     p.add_argument("--out", help="results folder (default ./storage/runs/MODEL-TIME)")

@@ -46,11 +46,11 @@ class RunSpec:
 
     model: str
     params: Mapping[str, int | float]
-    simtime_ms: float = 1000.0
+    simtime_ms: float = RUN_SETTINGS["simtime_ms"].default
     backend: str = "nest"
-    timestep_ms: float = 0.1
-    chunk_ms: float = 100.0
-    record_v_cells: int = 2
+    timestep_ms: float = RUN_SETTINGS["timestep_ms"].default
+    chunk_ms: float = RUN_SETTINGS["chunk_ms"].default
+    record_v_cells: int = RUN_SETTINGS["record_v_cells"].default
     results_format: str = "nix"
 
     @classmethod

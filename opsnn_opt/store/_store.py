@@ -39,7 +39,7 @@ _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
 
 
 def _engine_kwargs(url: str) -> dict[str, Any]:
-    if sqlite_path(url) is not None or url.startswith("sqlite"):
+    if url.startswith("sqlite"):  # any driver spelling, file or memory
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
     return {"pool_pre_ping": True}
 
