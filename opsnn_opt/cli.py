@@ -157,6 +157,7 @@ def _best_dict(opened: Any) -> list[dict[str, Any]]:
             "params": t.params,
             "metrics": {m: t.user_attrs.get(m) for m in opened.objective.metric_names},
             "results_path": t.user_attrs.get("results_path"),
+            "artifacts": t.user_attrs.get("artifacts") or {},
         }
         for t in best_trials(opened)
     ]
@@ -176,6 +177,10 @@ def _print_best(opened: Any) -> None:
             + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}" for k, v in b["metrics"].items())
         )
         print(f"  results: {b['results_path']}")
+        for filename, artifact_id in b["artifacts"].items():
+            print(f"  artifact {filename}: {artifact_id}")
+        if b["artifacts"]:
+            print(f"  download: opsnn fetch {opened.name} {b['trial']}")
 
 
 def cmd_study_run(args: argparse.Namespace) -> int:
@@ -250,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     storage = argparse.ArgumentParser(add_help=False)
     storage.add_argument("--storage", help="database URL (default: $OPSNN_STORAGE, else ./storage/opsnn.sqlite3)")
+    from opsnn_opt.study import _cli as study_cli  # fetch, rerun, dashboard and --artifact-store
+
+    study_cli.add_arguments(storage)
 
     p = sub.add_parser("run", help="run one configuration: build, simulate, write, analyse")
     p.add_argument("model")
@@ -319,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
+    study_cli.add_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")
@@ -336,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
+        from opsnn_opt.study._cli import apply_artifact_store_option
+
+        apply_artifact_store_option(args)
         return args.func(args)
     except OpsnnError as exc:
         if args.debug:

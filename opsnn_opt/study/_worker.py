@@ -17,6 +17,8 @@ from opsnn_opt.analysis import SpikeData, compute_metrics
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
 from opsnn_opt.store import TrialRun
+from opsnn_opt.study._artifacts import upload_trial_files
+from opsnn_opt.study._feasibility import record_constraints, record_metrics
 from opsnn_opt.study._objective import PruneRule
 from opsnn_opt.study._study import OpenStudy
 
@@ -72,6 +74,7 @@ class Worker:
         }
         trial.set_user_attr("host", socket.gethostname())
         self._record_dead_workers()
+        out_dir = o.store.artifacts / o.name / f"trial-{trial.number:05d}"
         try:
             values = o.space.suggest(trial)
             spec = o.space.run_spec(values, f"study {o.name!r} trial {trial.number}")
@@ -79,20 +82,19 @@ class Worker:
             trial.set_user_attr("seed", spec.seed)
             # A RUNNING row shows where a trial was if its worker dies.
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
-            out_dir = o.store.artifacts / o.name / f"trial-{trial.number:05d}"
             result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
-            for key, value in {**result_json["metrics"], **result.timings}.items():
-                trial.set_user_attr(key, value)
+            record_metrics(trial, result_json["metrics"], result.timings)
             trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
             trial.set_user_attr("results_path", result.results_path)
-            for constraint, violation in zip(o.objective.constraints, o.objective.violations(result.metrics)):
-                trial.set_constraint(constraint.key, violation)
+            constraints = o.objective.constraints
+            record_constraints(trial, [c.key for c in constraints], o.objective.violations(result.metrics))
             scores = o.objective.evaluate(result.metrics, result)
             if any(math.isnan(s) for s in scores):
                 raise ValueError(f"the objective returned nan: {scores}")
         except optuna.TrialPruned as exc:
+            upload_trial_files(trial, out_dir, o.store.url)
             o.store.record_run(o.name, trial.number, state="PRUNED", fail_reason=str(exc), **record)
             raise
         except Exception as exc:
@@ -101,11 +103,13 @@ class Worker:
                 raise
             reason = f"{type(exc).__name__}: {exc}"
             trial.set_user_attr("fail_reason", reason)
+            upload_trial_files(trial, out_dir, o.store.url)
             o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=reason, **record)
             raise
         if self._finished_elsewhere(trial):
             o.store.record_run(o.name, trial.number, state="FAIL", fail_reason=STALE_REASON, **record)
             raise RuntimeError(STALE_REASON)
+        upload_trial_files(trial, out_dir, o.store.url)
         o.store.record_run(o.name, trial.number, state="COMPLETE", objective_values=scores, **record)
         return scores[0] if len(scores) == 1 else scores
 
