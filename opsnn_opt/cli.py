@@ -345,10 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        from opsnn_opt.study._cli import apply_artifact_store_option
+        from opsnn_opt.study._cli import artifact_store_option
 
-        apply_artifact_store_option(args)
-        return args.func(args)
+        with artifact_store_option(args):
+            return args.func(args)
     except OpsnnError as exc:
         if args.debug:
             traceback.print_exc()

@@ -7,12 +7,14 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["add_arguments", "add_commands", "apply_artifact_store_option"]
+__all__ = ["add_arguments", "add_commands", "artifact_store_option"]
 
 
 def add_arguments(storage: argparse.ArgumentParser) -> None:
@@ -24,17 +26,29 @@ def add_arguments(storage: argparse.ArgumentParser) -> None:
     )
 
 
-def apply_artifact_store_option(args: argparse.Namespace) -> None:
-    """Check the artifact store named by ``--artifact-store`` or the environment, before anything
-    runs, and hand the option to worker processes through ``OPSNN_ARTIFACT_STORE``."""
+@contextmanager
+def artifact_store_option(args: argparse.Namespace) -> Iterator[None]:
+    """Check the artifact store named by ``--artifact-store`` or the environment before anything
+    runs, and, while the command runs, hand the option to worker processes through
+    ``OPSNN_ARTIFACT_STORE``."""
     from opsnn_opt.study._artifacts import ARTIFACT_STORE_ENV, open_artifact_store
 
     option = getattr(args, "artifact_store", None)
-    if option:
-        os.environ[ARTIFACT_STORE_ENV] = option
-    location = os.environ.get(ARTIFACT_STORE_ENV)
+    location = option or os.environ.get(ARTIFACT_STORE_ENV)
     if location and hasattr(args, "artifact_store"):
         open_artifact_store(location)
+    if not option:
+        yield
+        return
+    previous = os.environ.get(ARTIFACT_STORE_ENV)
+    os.environ[ARTIFACT_STORE_ENV] = option
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[ARTIFACT_STORE_ENV]
+        else:
+            os.environ[ARTIFACT_STORE_ENV] = previous
 
 
 def _opened(args: argparse.Namespace) -> Any:

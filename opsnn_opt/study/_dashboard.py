@@ -22,15 +22,15 @@ def describe_old_studies(storage: Any) -> list[str]:
     from opsnn_opt.study._space import SearchSpace
 
     done = []
-    for summary in optuna.get_all_study_summaries(storage, include_best_trial=False):
-        attrs = summary.user_attrs
-        if "opsnn.space" not in attrs or "study:metric_names" in summary.system_attrs:
+    for frozen in storage.get_all_studies():
+        attrs = frozen.user_attrs
+        if "opsnn.space" not in attrs or "study:metric_names" in frozen.system_attrs:
             continue
-        where = f"study {summary.study_name!r} (stored spec)"
+        where = f"study {frozen.study_name!r} (stored spec)"
         space = SearchSpace.from_dict(attrs["opsnn.space"], where)
         objective = ObjectiveSpec.from_dict(attrs["opsnn.objective"], where, space.populations, import_callable=False)
-        describe_study(optuna.load_study(study_name=summary.study_name, storage=storage), space, objective)
-        done.append(summary.study_name)
+        describe_study(optuna.load_study(study_name=frozen.study_name, storage=storage), space, objective)
+        done.append(frozen.study_name)
     return done
 
 
