@@ -10,7 +10,6 @@ import pytest
 
 from opsnn_opt.cli import main
 from opsnn_opt.io import read_block
-from tests.study.trials_fixture import finished  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -22,7 +21,7 @@ def run_cli(capsys, *argv):
     return code, out.out, out.err
 
 
-def test_every_trial_uploads_its_results_file_and_figures(finished):  # noqa: F811
+def test_every_trial_uploads_its_results_file_and_figures(finished):
     trials = finished.study().trials
     assert [t.state.name for t in trials] == ["COMPLETE"] * 3
     for t in trials:
@@ -41,7 +40,7 @@ def test_every_trial_uploads_its_results_file_and_figures(finished):  # noqa: F8
     }
 
 
-def test_the_artifact_store_is_beside_sqlite_or_where_the_variable_says(finished):  # noqa: F811
+def test_the_artifact_store_is_beside_sqlite_or_where_the_variable_says(finished):
     ids = finished.study().trials[0].user_attrs["artifacts"].values()
     if "OPSNN_ARTIFACT_STORE" in finished.env:
         folder = finished.folder / "shared-artifacts"
@@ -50,7 +49,7 @@ def test_the_artifact_store_is_beside_sqlite_or_where_the_variable_says(finished
     assert all((folder / i).is_file() for i in ids)
 
 
-def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch):  # noqa: F811
+def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch):
     for key, value in finished.env.items():
         monkeypatch.setenv(key, value)
     number = finished.by_rate[300.0]
@@ -66,7 +65,7 @@ def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch)
     assert sum(len(s) for s in got.segments[0].spiketrains) > 0
 
 
-def test_fetch_errors_name_the_argument(finished, capsys, tmp_path, monkeypatch):  # noqa: F811
+def test_fetch_errors_name_the_argument(finished, capsys, tmp_path, monkeypatch):
     for key, value in finished.env.items():
         monkeypatch.setenv(key, value)
     code, _, err = run_cli(capsys, "fetch", "grid", "7", "--storage", finished.url)
@@ -94,7 +93,7 @@ def test_fetch_errors_name_the_argument(finished, capsys, tmp_path, monkeypatch)
     assert os.environ.get("OPSNN_ARTIFACT_STORE") == finished.env.get("OPSNN_ARTIFACT_STORE")  # only while it ran
 
 
-def test_study_show_marks_feasibility_state_and_artifacts(finished, capsys):  # noqa: F811
+def test_study_show_marks_feasibility_state_and_artifacts(finished, capsys):
     code, out, err = run_cli(capsys, "study", "show", "grid", "--json", "--storage", finished.url)
     assert code == 0, err
     rows = {r["input_rate_hz"]: r for r in json.loads(out)}
@@ -118,7 +117,7 @@ def test_study_show_marks_feasibility_state_and_artifacts(finished, capsys):  # 
     assert f"download: opsnn fetch grid {finished.by_rate[300.0]}" in out
 
 
-def test_undefined_metrics_are_left_out_and_listed(finished):  # noqa: F811
+def test_undefined_metrics_are_left_out_and_listed(finished):
     silent = finished.study().trials[finished.by_rate[0.0]]
     assert "cv_isi.exc" not in silent.user_attrs and "synchrony.exc" not in silent.user_attrs
     assert {"cv_isi.exc", "synchrony.exc"} <= set(silent.user_attrs["undefined_metrics"].split(", "))

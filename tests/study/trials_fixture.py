@@ -3,7 +3,7 @@
 A grid over the drive of a 60-neuron balanced network: no drive (silent: undefined CVs, below the
 rate constraint), a moderate drive (feasible) and a strong one (runaway: above the constraint);
 a study whose objective fails (the results file exists); and one V1-sheet trial (spatial figures).
-Import the fixtures into a test module to use them.
+``tests/study/conftest.py`` makes them available to every study test.
 """
 
 from __future__ import annotations
