@@ -189,7 +189,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     opened = _open(args)
     failed_workers = run_local_workers(opened, args.n_trials, args.workers)
     _print_best(opened)
-    print(f"browse it: optuna-dashboard {opened.store.display_url}")
+    print(f"browse it: opsnn dashboard --storage {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
         return 1
