@@ -26,7 +26,6 @@ from opsnn_opt.store._location import DEFAULT_DIR, sqlite_path
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
-    "FIGURE_KINDS",
     "artifact_store_location",
     "download_trial_files",
     "open_artifact_store",
@@ -35,8 +34,6 @@ __all__ = [
 ]
 
 ARTIFACT_STORE_ENV = "OPSNN_ARTIFACT_STORE"
-FIGURE_KINDS = ("raster", "rate", "wave-frames", "latency")
-_SPATIAL_KINDS = ("wave-frames", "latency")
 _DIR_NAME = "artifact-store"
 
 
@@ -92,16 +89,21 @@ def open_artifact_store(location: str) -> Any:
 
 
 def _draw_figures(results: Path, errors: list[str]) -> list[Path]:
-    """Draw the trial's figures next to its results file; the spatial ones only for spatial runs."""
-    from opsnn_opt.plots._cli import plot_results
+    """Draw the trial's figures next to its results file (read once); the spatial ones only for
+    runs with neuron positions."""
+    from opsnn_opt.plots._cli import KINDS, SPATIAL_KINDS, draw_results, load_results
 
+    try:
+        data, meta = load_results(results)
+    except Exception as exc:
+        errors.append(f"figures: {type(exc).__name__}: {exc}")
+        return []
     drawn = []
-    for kind in FIGURE_KINDS:
+    for kind in KINDS:
+        if kind in SPATIAL_KINDS and not data.has_positions:
+            continue
         try:
-            drawn.append(plot_results(results, kind))
-        except ConfigError as exc:
-            if kind not in _SPATIAL_KINDS or "needs neuron positions" not in str(exc):
-                errors.append(f"{kind}.png: {exc}")
+            drawn.append(draw_results(data, meta, kind, results.with_name(f"{kind}.png"), results))
         except Exception as exc:  # a figure that cannot be drawn still leaves the others
             errors.append(f"{kind}.png: {type(exc).__name__}: {exc}")
     return drawn
