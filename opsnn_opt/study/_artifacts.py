@@ -29,7 +29,6 @@ __all__ = [
     "artifact_store_location",
     "download_trial_files",
     "open_artifact_store",
-    "trial_artifacts",
     "upload_trial_files",
 ]
 
@@ -37,9 +36,10 @@ ARTIFACT_STORE_ENV = "OPSNN_ARTIFACT_STORE"
 _DIR_NAME = "artifact-store"
 
 
-def artifact_store_location(storage_url: str, override: str | None = None) -> str:
-    """The artifact store of a study store: ``override``, ``$OPSNN_ARTIFACT_STORE``, or the default."""
-    location = override or os.environ.get(ARTIFACT_STORE_ENV) or None
+def artifact_store_location(storage_url: str, override: str | None = None, recorded: str | None = None) -> str:
+    """The artifact store to use: ``override`` (``--artifact-store``), ``$OPSNN_ARTIFACT_STORE``,
+    the store a trial ``recorded`` it uploaded to, or the default for ``storage_url``."""
+    location = override or os.environ.get(ARTIFACT_STORE_ENV) or recorded or None
     if location:
         return location
     db = sqlite_path(storage_url)
@@ -127,7 +127,8 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
     ids: dict[str, str] = {}
     errors: list[str] = []
     try:
-        store = open_artifact_store(artifact_store_location(storage_url))
+        location = artifact_store_location(storage_url)
+        store = open_artifact_store(location)
         files = sorted(p for p in out_dir.glob("*") if p.is_file() and not p.name.startswith("."))
         results = [p for p in files if p.stem == "results"]
         if results:
@@ -141,14 +142,10 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         errors.append(f"{type(exc).__name__}: {exc}")
     if ids:
         trial.set_user_attr("artifacts", ids)
+        trial.set_user_attr("artifact_store", location)
     if errors:
         trial.set_user_attr("artifact_errors", "; ".join(errors)[:1000])
     return ids
-
-
-def trial_artifacts(trial: Any) -> dict[str, str]:
-    """``{file name: artifact id}`` of a (frozen) trial, as its user attribute records them."""
-    return dict(trial.user_attrs.get("artifacts") or {})
 
 
 def download_trial_files(
@@ -156,7 +153,8 @@ def download_trial_files(
 ) -> list[Path]:
     """Download the artifacts of trial ``number`` into ``out_dir`` (each file written atomically).
 
-    ``location`` overrides the artifact store (see :func:`artifact_store_location`); ``stems``
+    ``location`` overrides the artifact store; by default it is ``$OPSNN_ARTIFACT_STORE``, else
+    the store the trial recorded (user attribute ``artifact_store``), else the default. ``stems``
     keeps only files with these name stems (``("results",)``: the results file).
 
     Raises
@@ -178,7 +176,7 @@ def download_trial_files(
     metas = get_all_artifact_meta(trial, storage=opened.study._storage)
     if stems is not None:
         metas = [m for m in metas if Path(m.filename).stem in stems]
-    where = artifact_store_location(opened.store.url, location)
+    where = artifact_store_location(opened.store.url, location, trial.user_attrs.get("artifact_store"))
     if not metas:
         raise StoreError(f"trial {number} of study {opened.name!r} has no artifacts (state {trial.state.name})")
     store = open_artifact_store(where)
