@@ -58,16 +58,6 @@ def _opened(args: argparse.Namespace) -> Any:
     return open_study(args.name, Store(args.storage), for_trials=False)
 
 
-def _trial_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a trial number (a whole number >= 0); got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a trial number (a whole number >= 0); got {text!r}")
-    return value
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     from opsnn_opt.study._artifacts import download_trial_files
 
@@ -114,15 +104,18 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, storage: argparse.ArgumentParser) -> None:
     """Add ``fetch``, ``rerun`` and ``dashboard`` to the top-level subparsers."""
+    from opsnn_opt.cli import whole_number
+
+    trial_number = whole_number(0)
     p = sub.add_parser("fetch", parents=[storage], help="download a trial's files (results, figures) on any host")
     p.add_argument("name", help="study name")
-    p.add_argument("trial", type=_trial_number, help="trial number")
+    p.add_argument("trial", type=trial_number, help="trial number")
     p.add_argument("--out", help="folder to write (default ./NAME-trial-NNNNN)")
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("rerun", parents=[storage], help="run a stored trial again and compare the spikes")
     p.add_argument("name", help="study name")
-    p.add_argument("trial", type=_trial_number, help="trial number")
+    p.add_argument("trial", type=trial_number, help="trial number")
     p.add_argument("--out", help="results folder (default ./storage/reruns/NAME-trial-NNNNN-TIME)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_rerun)

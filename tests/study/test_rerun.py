@@ -28,8 +28,7 @@ def spikes(path):
 
 
 def test_rerun_gives_bitwise_identical_spikes(finished, capsys, tmp_path, monkeypatch):
-    for key, value in finished.env.items():
-        monkeypatch.setenv(key, value)
+    finished.use_env(monkeypatch)
     number = finished.by_rate[300.0]
     stored_path = finished.study().trials[number].user_attrs["results_path"]
     out = tmp_path / "again"
@@ -43,8 +42,7 @@ def test_rerun_gives_bitwise_identical_spikes(finished, capsys, tmp_path, monkey
 
 
 def test_rerun_on_a_host_without_the_file_downloads_it(finished, capsys, tmp_path, monkeypatch):
-    for key, value in finished.env.items():
-        monkeypatch.setenv(key, value)
+    finished.use_env(monkeypatch)
     number = finished.by_rate[3000.0]
     stored = finished.study().trials[number].user_attrs["results_path"]
     hidden = tmp_path / "hidden.nix"

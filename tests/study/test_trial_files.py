@@ -50,8 +50,7 @@ def test_the_artifact_store_is_beside_sqlite_or_where_the_variable_says(finished
 
 
 def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch):
-    for key, value in finished.env.items():
-        monkeypatch.setenv(key, value)
+    finished.use_env(monkeypatch)
     number = finished.by_rate[300.0]
     trial = finished.study().trials[number]
     out = tmp_path / "got"
@@ -66,12 +65,11 @@ def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch)
 
 
 def test_fetch_errors_name_the_argument(finished, capsys, tmp_path, monkeypatch):
-    for key, value in finished.env.items():
-        monkeypatch.setenv(key, value)
+    finished.use_env(monkeypatch)
     code, _, err = run_cli(capsys, "fetch", "grid", "7", "--storage", finished.url)
     assert code == 2 and "TRIAL must be a trial number in [0, 2] of study 'grid'; got 7" in err
     code, _, err = run_cli(capsys, "fetch", "grid", "-1", "--storage", finished.url)
-    assert code == 2 and "must be a trial number" in err
+    assert code == 2 and "argument trial: must be a whole number >= 0; got '-1'" in err
     empty = tmp_path / "empty-store"
     code, _, err = run_cli(
         capsys,

@@ -21,43 +21,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import fresh_postgres_database
+from tests.conftest import TINY_OBJECTIVE, TINY_SPACE, fresh_postgres_database
 
-SPACE = """
-model = "balanced"
-backend = "nest"
-simtime_ms = 200.0
-chunk_ms = 50.0
-
-[fixed]
-n_neurons = 60
-p_connect = 0.1
-g_exc_nS = 2.0
-seed = 7
-
-[params.input_rate_hz]
-choices = [0.0, 300.0, 3000.0]
-"""
-
-OBJECTIVE = """
-combine = "weighted_sum"
-missing = 5.0
-
-[[metrics]]
-name = "rate_hz.exc"
-target = 5.0
-scale = 5.0
-
-[[metrics]]
-name = "cv_isi.exc"
-target = 1.0
-scale = 0.25
-
-[[constraints]]
-metric = "rate_hz.exc"
-min = 0.5
-max = 50.0
-"""
+# The shared tiny network, with excitation fixed and only the drive free.
+SPACE = TINY_SPACE.split("[params.g_exc_nS]")[0].replace("seed = 7", "g_exc_nS = 2.0\nseed = 7") + (
+    "[params.input_rate_hz]\nchoices = [0.0, 300.0, 3000.0]\n"
+)
+OBJECTIVE = TINY_OBJECTIVE.replace("max = 1000.0", "min = 0.5\nmax = 50.0")
 
 FAILING_SPACE = SPACE.replace("g_exc_nS = 2.0\n", "").replace(
     "[params.input_rate_hz]\nchoices = [0.0, 300.0, 3000.0]", "[params.g_exc_nS]\nchoices = [4.0]"
@@ -91,6 +61,11 @@ class FinishedStudies:
     env: dict[str, str]
     #: trial number of each grid point, by input rate (Hz)
     by_rate: dict[float, int] = field(default_factory=dict)
+
+    def use_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Set the variables the studies were run with (results folder, artifact store)."""
+        for key, value in self.env.items():
+            monkeypatch.setenv(key, value)
 
     def study(self, name: str = "grid") -> Any:
         import optuna
