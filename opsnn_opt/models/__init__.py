@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from opsnn_opt.errors import ConfigError
+from opsnn_opt.models import connectors
 from opsnn_opt.models._balanced import Balanced
-from opsnn_opt.models._base import Model, Network
+from opsnn_opt.models._base import ConnectionRule, Model, Network
 from opsnn_opt.models._brunel import Brunel
 from opsnn_opt.models._v1_sheet import V1Sheet
 
-__all__ = ["MODELS", "Model", "Network", "get_model"]
+__all__ = ["MODELS", "ConnectionRule", "Model", "Network", "connectors", "get_model"]
 
 MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet)}
 
