@@ -1,7 +1,7 @@
 """Analysis metrics: pure functions over flat spike arrays, and the registry of their names.
 
-Where things live: ``_spikes`` (the :class:`SpikeData` arrays) and ``_neo`` (conversion from
-neo, once, at the boundary); one module per family of metrics: ``_rates``,
+Where things live: ``_spikes`` (the :class:`SpikeData` arrays; neo is converted once, at the
+boundary, by :func:`opsnn_opt.io.recording_from_block`); one module per family of metrics: ``_rates``,
 ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked`` (latency and
 spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names them.
 """
@@ -13,6 +13,7 @@ from opsnn_opt.analysis._evoked import (
     first_spike_latency_ms,
     latency_fit,
 )
+from opsnn_opt.analysis._incremental import SpikeAccumulator
 from opsnn_opt.analysis._irregularity import IsiStats, cv2_isi, cv_isi, isi_stats, lv_isi
 from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
 from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
@@ -56,6 +57,7 @@ __all__ = [
     "OscillationPeak",
     "PhaseWaves",
     "RateMaps",
+    "SpikeAccumulator",
     "SpikeData",
     "SpreadFit",
     "StateThresholds",

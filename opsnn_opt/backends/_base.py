@@ -15,7 +15,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from opsnn_opt.models import Model
+    from opsnn_opt.backends._recording import Recorders
+    from opsnn_opt.models import Model, Network
 
 __all__ = ["Backend", "delay_range"]
 
@@ -104,3 +105,21 @@ class Backend(ABC):
     def resources(self) -> dict[str, Any]:
         """Machine resources the last run used (e.g. chips and cores), JSON-ready; {} if not tracked."""
         return {}
+
+    # Reading the recordings out (appended by the flat-array results path; keep at the end).
+
+    def prepare(self) -> None:
+        """Import the simulator now (a run reports this as ``import_s``, apart from building).
+
+        The default does nothing: the simulator is then imported by ``setup``.
+        """
+
+    def recorders(self, network: Network) -> Recorders:
+        """The recordings of ``network``, built and recording, as flat arrays.
+
+        The default reads through PyNN's ``get_data`` (neo, converted at once); a backend that
+        can read its simulator's recorders directly overrides this.
+        """
+        from opsnn_opt.backends._recording import PyNNRecorders
+
+        return PyNNRecorders(network)

@@ -7,10 +7,15 @@ import logging
 import os
 import warnings
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from opsnn_opt.backends._base import Backend, delay_range
 from opsnn_opt.backends._nest_connectors import patch_pynn_nest
 from opsnn_opt.errors import SimulationError
+
+if TYPE_CHECKING:
+    from opsnn_opt.backends._recording import Recorders
+    from opsnn_opt.models import Network
 
 __all__ = ["NestBackend"]
 
@@ -78,3 +83,14 @@ class NestBackend(Backend):
         import pyNN
 
         return {"pynn": pyNN.__version__, "nest": str(nest.__version__)}
+
+    # Reading the recordings out (appended by the flat-array results path; keep at the end).
+
+    def prepare(self) -> None:
+        self.sim  # noqa: B018 - the property imports pyNN.nest and NEST once per process
+
+    def recorders(self, network: Network) -> Recorders:
+        """NEST's recorders read as arrays (see :mod:`opsnn_opt.backends._nest_recording`)."""
+        from opsnn_opt.backends._nest_recording import NestRecorders
+
+        return NestRecorders(network)

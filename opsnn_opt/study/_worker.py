@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 import math
 import socket
-from collections.abc import Callable
 from typing import Any
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import SpikeAccumulator
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
 from opsnn_opt.store import TrialRun
@@ -24,16 +23,17 @@ __all__ = ["Worker"]
 
 
 def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | None:
-    """Between chunks, compute the rules' metrics on the spikes so far; prune on a breach."""
+    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
+    prune on a breach."""
     if not rules:
         return None
     import optuna
 
-    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
+    def check(t_ms: float, so_far: SpikeAccumulator) -> None:
         due = [r for r in rules if r.after_ms <= t_ms]
         if not due:
             return
-        values = compute_metrics(spikes(), {r.metric for r in due})
+        values = so_far.metrics({r.metric for r in due})
         for rule in due:
             value = values[rule.metric]
             if rule.breached(value):
