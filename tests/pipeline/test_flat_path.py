@@ -58,7 +58,7 @@ def test_flat_arrays_equal_pynn_get_data(backend, model_name):
 
 
 def test_flat_metrics_equal_metrics_from_the_neo_block(backend):
-    sim, network, recorders = _built(backend, "v1_sheet")
+    sim, _, recorders = _built(backend, "v1_sheet")
     sim.run(80.0)
     flat = recorders.collect(80.0)
     backend.end()
