@@ -180,10 +180,14 @@ def _print_best(opened: Any) -> None:
 
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
+    from opsnn_opt.study._report import time_in_simulator
 
     opened = _open(args)
     failed_workers = run_local_workers(opened, args.n_trials, args.workers)
     _print_best(opened)
+    share = time_in_simulator(opened)
+    if share:
+        print(share)
     print(f"browse it: optuna-dashboard {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any
 from opsnn_opt.analysis import SpikeAccumulator
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
-from opsnn_opt.store import TrialRun
+from opsnn_opt.store import TrialRun, set_trial_user_attrs
 from opsnn_opt.study._objective import PruneRule
 from opsnn_opt.study._study import OpenStudy
 
@@ -83,10 +83,16 @@ class Worker:
             result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
-            for key, value in {**result_json["metrics"], **result.timings}.items():
-                trial.set_user_attr(key, value)
-            trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
-            trial.set_user_attr("results_path", result.results_path)
+            set_trial_user_attrs(
+                trial,
+                {
+                    **result_json["metrics"],
+                    **result.timings,
+                    "threads": spec.threads,
+                    "peak_rss_mb": result.peak_rss_mb,
+                    "results_path": result.results_path,
+                },
+            )
             for constraint, violation in zip(o.objective.constraints, o.objective.violations(result.metrics)):
                 trial.set_constraint(constraint.key, violation)
             scores = o.objective.evaluate(result.metrics, result)
