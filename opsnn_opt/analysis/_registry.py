@@ -390,8 +390,16 @@ def _network_bases() -> list[str]:
     return [b for b, m in METRICS.items() if not m.per_population]
 
 
+def _with_plugins() -> None:
+    """Installed metric plug-ins join :data:`METRICS` on first use (:mod:`._plugins`)."""
+    from opsnn_opt.analysis._plugins import load_entry_point_metrics
+
+    load_entry_point_metrics()
+
+
 def metric_names(populations: Sequence[str]) -> list[str]:
-    """Every valid metric name for a model with these populations (aliases included)."""
+    """Every valid metric name for a model with these populations (aliases and plug-ins included)."""
+    _with_plugins()
     pops = [*populations, "all"]
     return [f"{base}.{pop}" for base in _population_bases() for pop in pops] + _network_bases()
 
@@ -414,8 +422,13 @@ def check_metric_name(name: str, populations: Sequence[str] | None, where: str) 
 
     ``populations`` None accepts any population suffix.
     """
+    _with_plugins()
     base, dot, pop = name.partition(".")
     if base not in METRICS and base not in ALIASES:
+        from opsnn_opt.analysis._plugins import plugin_error
+
+        if plugin_error(base):
+            raise ConfigError(f"{where}: {plugin_error(base)}")
         raise ConfigError(
             f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with BASE one of: "
             f"{', '.join(_population_bases())}; or one of the network metrics: "
