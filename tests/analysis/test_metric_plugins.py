@@ -17,21 +17,8 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import Store
 from opsnn_opt.study import load_objective
 
+pytestmark = pytest.mark.usefixtures("metric_registry_restored")
 PLUGINS = "tests.analysis.plugin_metrics"
-
-
-@pytest.fixture(autouse=True)
-def registry_restored():
-    """User metrics registered by a test stay in this process; later tests must not compute them."""
-    from opsnn_opt.analysis import METRICS, _plugins
-
-    _plugins.load_entry_point_metrics()  # the installed ones stay
-    metrics, plugins = dict(METRICS), dict(_plugins._PLUGINS)
-    yield
-    METRICS.clear()
-    METRICS.update(metrics)
-    _plugins._PLUGINS.clear()
-    _plugins._PLUGINS.update(plugins)
 
 
 def _objective(tmp_path, body: str, plugins: tuple[str, ...] = ("n_spikes", "last_spike_ms")):

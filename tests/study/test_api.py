@@ -17,19 +17,7 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.study import load_objective, load_space
 from tests.conftest import TINY_OBJECTIVE, TINY_SPACE
 
-
-@pytest.fixture(autouse=True)
-def registry_restored():
-    """User metrics registered by a test stay in this process; later tests must not compute them."""
-    from opsnn_opt.analysis import METRICS, _plugins
-
-    _plugins.load_entry_point_metrics()
-    metrics, plugins = dict(METRICS), dict(_plugins._PLUGINS)
-    yield
-    METRICS.clear()
-    METRICS.update(metrics)
-    _plugins._PLUGINS.clear()
-    _plugins._PLUGINS.update(plugins)
+pytestmark = pytest.mark.usefixtures("metric_registry_restored")
 
 
 def _tiny_space(**changes):
