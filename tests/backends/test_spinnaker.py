@@ -167,9 +167,13 @@ def spinnaker_backend():
     return get_backend("spinnaker")
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_every_model_maps_on_the_virtual_board(name, tmp_path, spinnaker_backend):
-    spec = RunSpec.create(name, SMALL[name], backend="spinnaker", simtime_ms=20.0, chunk_ms=20.0)
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [*((name, SMALL[name]) for name in sorted(MODELS)), ("ring", {"n_exc": 80, "n_inh": 20, "kick_ms": 5.0})],
+)
+def test_every_model_maps_on_the_virtual_board(name, values, tmp_path, spinnaker_backend):
+    """The built-ins, and the example plug-in (examples/opsnn_ring) with its own connectivity."""
+    spec = RunSpec.create(name, values, backend="spinnaker", simtime_ms=20.0, chunk_ms=20.0)
     result = run(spec, tmp_path, backend=spinnaker_backend)
     assert all(math.isnan(v) for v in result.metrics.values())  # no data, no invented numbers
     assert "virtual SpiNNaker board" in result.metrics_unavailable
