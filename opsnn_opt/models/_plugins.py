@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from opsnn_opt._plugins import entry_point_origin, entry_points, import_object, one_line, reference_of
-from opsnn_opt.errors import ConfigError
+from opsnn_opt.errors import ConfigError, SimulationError
 from opsnn_opt.models._balanced import Balanced
 from opsnn_opt.models._base import Model, Network
 from opsnn_opt.models._brunel import Brunel
@@ -103,7 +103,18 @@ def _checked_build(model: Model, ref: str) -> Callable[[ModuleType, Mapping[str,
     build = model.build
 
     def checked(sim: ModuleType, params: Mapping[str, Any]) -> Network:
-        network = build(sim, params)
+        try:
+            network = build(sim, params)
+        except Exception as exc:
+            # PyNN on NEST reports a delay outside the kernel's range as "StaticSynapse is not
+            # available"; the range comes from the model's declaration, so say so.
+            if type(exc).__name__ == "NoModelAvailableError" or "delay" in str(exc).lower():
+                raise SimulationError(
+                    f"model {ref!r}: build(sim, params) failed: {one_line(exc)}; every delay must lie within "
+                    f"delays_ms(params) = {model.delays_ms(params)} ms, which sets the simulator's minimum and "
+                    "maximum delay (override delays_ms to cover inputs and stimuli too)"
+                ) from exc
+            raise
         if not isinstance(network, Network):
             raise ConfigError(
                 f"model {ref!r}: build(sim, params) must return an opsnn_opt.models.Network; "

@@ -57,3 +57,14 @@ class NotANetwork(Pair):
 class NotAModel:
     params = _PARAMS
     populations = ("exc",)
+
+
+class ShortDelay(Pair):
+    """Declares delay_ms as its shortest delay, then connects faster than that."""
+
+    def build(self, sim, params):
+        network = super().build(sim, params)
+        exc = network.populations["exc"]
+        synapse = sim.StaticSynapse(weight=0.001, delay=0.1)
+        network.projections["short"] = sim.Projection(exc, exc, sim.OneToOneConnector(), synapse)
+        return network

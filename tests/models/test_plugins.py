@@ -159,3 +159,8 @@ def test_a_broken_entry_point_is_named_without_hiding_the_others(tmp_path):
     )
     assert run_broken.returncode == 2 and len(run_broken.stderr.strip().splitlines()) == 1
     assert "model 'broken' (entry point" in run_broken.stderr and not (tmp_path / "o").exists()
+
+
+def test_a_delay_outside_the_declared_range_is_explained(capsys, tmp_path):
+    assert main(["run", f"{CASES}:ShortDelay", "--out", str(tmp_path), "--simtime", "10"]) == 1
+    assert "every delay must lie within delays_ms(params) = (1.0, 1.0) ms" in _error_line(capsys)
