@@ -71,47 +71,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_models(args: argparse.Namespace) -> int:
-    from opsnn_opt.models import MODELS
-
-    if args.json:
-        _print_json(
-            {
-                name: {
-                    "summary": cls.summary,
-                    "populations": list(cls.populations),
-                    "params": {
-                        p.name: {
-                            "unit": p.unit,
-                            "default": p.default,
-                            "kind": p.kind,
-                            "doc": p.doc,
-                            **(
-                                {"low": p.low, "high": p.high}
-                                if hasattr(p, "low")
-                                else {"choices": list(getattr(p, "choices", ()))}
-                            ),
-                        }
-                        for p in cls.params.values()
-                    },
-                }
-                for name, cls in MODELS.items()
-            }
-        )
-        return 0
-    for name, cls in MODELS.items():
-        print(f"{name}: {cls.summary}")
-        print(f"  populations: {', '.join(cls.populations)}")
-        for p in cls.params.values():
-            if p.kind in ("choice", "text"):
-                default = p.default or "''"
-                print(f"  {p.name:16s} {'-':4s} default {default:<8s} {p.kind:5s} {p.range_text:21s} {p.doc}")
-                continue
-            bounds = f"[{p.low:g}, {p.high:g}]" if p.kind == "float" else f"[{int(p.low)}, {int(p.high)}]"
-            print(f"  {p.name:16s} {p.unit or '-':4s} default {p.default:<8g} {p.kind:5s} in {bounds:18s} {p.doc}")
-    return 0
-
-
 def cmd_study_create(args: argparse.Namespace) -> int:
     import optuna
 
@@ -185,10 +144,14 @@ def _print_best(opened: Any) -> None:
 
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
+    from opsnn_opt.study._report import time_in_simulator
 
     opened = _open(args)
     failed_workers = run_local_workers(opened, args.n_trials, args.workers)
     _print_best(opened)
+    share = time_in_simulator(opened)
+    if share:
+        print(share)
     print(f"browse it: opsnn dashboard --storage {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
@@ -290,9 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("models", help="list the models with their parameters")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_models)
+    from opsnn_opt.models._cli import add_commands as add_catalogue_commands
+
+    add_catalogue_commands(sub)  # models, metrics
 
     study = sub.add_parser("study", help="create, run and inspect studies").add_subparsers(
         dest="study_command", required=True

@@ -13,7 +13,42 @@ import numpy as np
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.params import ParamTable
 
-__all__ = ["Model", "Network"]
+__all__ = ["ConnectionRule", "Model", "Network"]
+
+#: The rules a :class:`ConnectionRule` can name, and what its ``value`` is for each.
+RULES = {"fixed_indegree": "sources per target cell", "fixed_probability": "connection probability"}
+
+
+@dataclass(frozen=True)
+class ConnectionRule:
+    """How one projection connects, stated before it is built.
+
+    Backends that size the connectivity in advance (SpiNNaker, whose synaptic rows have a
+    fixed maximum length) check these in ``check_model``; connections given as explicit lists
+    need not be declared.
+
+    Attributes
+    ----------
+    name
+        Names the projection in messages, e.g. ``"exc_inh"``.
+    n_pre, n_post
+        Sizes of the source and target populations.
+    rule
+        ``"fixed_indegree"`` (``value`` = sources per target cell) or ``"fixed_probability"``
+        (``value`` = connection probability).
+    value
+        The in-degree or the probability.
+    """
+
+    name: str
+    n_pre: int
+    n_post: int
+    rule: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"ConnectionRule {self.name!r}: rule must be one of {', '.join(RULES)}; got {self.rule!r}")
 
 
 @dataclass
@@ -76,14 +111,20 @@ class Model(ABC):
     def delays_ms(self, params: Mapping[str, Any]) -> tuple[float, float] | None:
         """Shortest and longest synaptic delay the network will use (ms), or None without delays.
 
-        The default reads ``params[self.delay_param]``: one delay for every connection. Backends
-        check these against their limits before anything is built.
+        The default reads ``params[self.delay_param]``: one delay for every connection. They must
+        cover every projection the model makes (inputs and stimuli too): backends check them
+        against their limits before anything is built, and set the simulator's minimum and
+        maximum delay from them.
         """
         delay = params.get(self.delay_param)
         return None if delay is None else (float(delay), float(delay))
 
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         """Names of the PyNN standard cell types the network uses (``"IF_cond_exp"``, ...)."""
+        return ()
+
+    def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
+        """The projections made by a probabilistic rule, for backends that check their size first."""
         return ()
 
     @abstractmethod

@@ -23,8 +23,8 @@ sensitive to this; at scale 0.1 (C/N = 1) every excitatory cell already receives
 other excitatory cells except itself. ``scale`` must leave at least C_E + 1 excitatory and
 C_I + 1 inhibitory cells.
 
-Fixed in-degree connections go to NEST's own ``fixed_indegree`` rule on NEST (see
-:mod:`opsnn_opt.models._connectors`).
+Fixed in-degree connections go through :func:`opsnn_opt.models.connectors.fixed_indegree`
+(NEST's own ``fixed_indegree`` rule on NEST).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from types import ModuleType
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.models._base import Model, Network
-from opsnn_opt.models._connectors import fixed_indegree, is_nest, on_grid
+from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models.connectors import fixed_indegree, on_grid
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.stimuli import poisson_background
 
@@ -103,6 +103,14 @@ class Brunel(Model):
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_curr_delta", "SpikeSourcePoisson")
 
+    def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
+        sizes, indegrees = dict(zip(self.populations, self.sizes(params))), self.indegrees(params)
+        return tuple(
+            ConnectionRule(f"{pre}_{post}", sizes[pre], sizes[post], "fixed_indegree", c)
+            for pre, c in zip(self.populations, indegrees)
+            for post in self.populations
+        )
+
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         n_e, n_i = self.sizes(params)
         c_e, c_i = self.indegrees(params)
@@ -117,8 +125,6 @@ class Brunel(Model):
             i_offset=0.0,
         )
         on_grid(sim, cell)  # the paper's model lives on the time grid, as does NEST's brunel example
-        if is_nest(sim):
-            cell.variable_map = {"v": "V_m"}  # PyNN 0.13 lacks it, so recording V_m would fail
         pops = {"exc": sim.Population(n_e, cell, label="exc"), "inh": sim.Population(n_i, cell, label="inh")}
         v_init = sim.RandomDistribution(
             "uniform", low=params["v_reset_mv"], high=theta, rng=sim.NumpyRNG(seed=params["seed"])

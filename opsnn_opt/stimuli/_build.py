@@ -162,7 +162,7 @@ def add_stimulus(
         Projections named ``stimulus_<population>`` (empty for ``stimulus = none``), and the
         source population (None for ``none``).
     """
-    from opsnn_opt.models._connectors import list_connector
+    from opsnn_opt.models.connectors import list_connector
 
     spikes = make_input(params)
     if spikes is None:
@@ -194,10 +194,10 @@ def poisson_background(
 
     ``weight`` is in PyNN units (µS for conductances, nA or mV for currents). Returns the
     sources and the projection, or ``(None, None)`` if ``rate_hz`` is 0. On NEST the sources are
-    on-grid ``poisson_generator`` s without parrots (see :func:`opsnn_opt.models._connectors.on_grid`),
+    on-grid ``poisson_generator`` s without parrots (see :func:`opsnn_opt.models.connectors.on_grid`),
     so they cannot be recorded.
     """
-    from opsnn_opt.models._connectors import list_connector, on_grid
+    from opsnn_opt.models.connectors import list_connector, on_grid
 
     if rate_hz <= 0:
         return None, None

@@ -28,8 +28,8 @@ from opsnn_opt.analysis import STATE_CODES
 __all__ = [
     "CONSTRAINTS_LIST_KEY",
     "feasibility",
+    "metric_attrs",
     "record_constraints",
-    "record_metrics",
     "state_label",
 ]
 
@@ -46,19 +46,21 @@ def state_label(code: float | None) -> str | None:
     return _STATE_LABELS.get(int(code))
 
 
-def record_metrics(trial: Any, metrics: Mapping[str, float | None], timings: Mapping[str, float]) -> None:
-    """Store a run's metrics and timings as user attributes (see the module docstring)."""
+def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, float]) -> dict[str, Any]:
+    """A run's metrics and timings as trial user attributes (see the module docstring)."""
+    attrs: dict[str, Any] = {}
     undefined = []
     for key, value in {**metrics, **timings}.items():
         if value is None or (isinstance(value, float) and math.isnan(value)):
             undefined.append(key)
         else:
-            trial.set_user_attr(key, value)
+            attrs[key] = value
     if undefined:
-        trial.set_user_attr("undefined_metrics", ", ".join(undefined))
+        attrs["undefined_metrics"] = ", ".join(undefined)
     label = state_label(metrics.get("state"))
     if label is not None:
-        trial.set_user_attr("network_state", label)
+        attrs["network_state"] = label
+    return attrs
 
 
 def record_constraints(trial: Any, keys: Sequence[str], violations: Sequence[float]) -> None:

@@ -13,7 +13,7 @@ from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space
 from opsnn_opt.study._dashboard import describe_old_studies
 from opsnn_opt.study._describe import metric_names, study_note
-from opsnn_opt.study._feasibility import feasibility, record_constraints, record_metrics, state_label
+from opsnn_opt.study._feasibility import feasibility, metric_attrs, record_constraints, state_label
 from opsnn_opt.study._objective import ObjectiveSpec
 
 
@@ -78,7 +78,8 @@ def test_state_labels_and_feasibility():
     assert state_label(math.nan) is None and state_label(None) is None
     study = optuna.create_study()
     trial = study.ask()
-    record_metrics(trial, {"rate_hz.exc": 0.0, "cv_isi.exc": None, "state": 0.0}, {"sim_s": 0.5})
+    for key, value in metric_attrs({"rate_hz.exc": 0.0, "cv_isi.exc": None, "state": 0.0}, {"sim_s": 0.5}).items():
+        trial.set_user_attr(key, value)
     record_constraints(trial, ["rate_hz.exc in [0.5, 50]", "rate_hz.inh in [0, 80]"], [0.5, 0.0])
     study.tell(trial, 1.0)
     frozen = study.trials[0]
