@@ -8,7 +8,8 @@ credentials and ``AWS_ENDPOINT_URL_S3`` for an S3-compatible server such as MinI
 
 A finished trial (complete, failed or pruned) uploads every file its run folder holds (the
 results file, when there is one) and, drawn from the results file, a raster and a population
-rate PNG, plus the wave frames and the latency plot for spatial models. The user attribute
+rate PNG, plus the wave frames and the latency plot for spatial models. A pruned trial has no
+results file; its raster and rate are drawn from the spikes so far when it is pruned. The user attribute
 ``artifacts`` maps each file name to its artifact id. An upload that fails never fails the trial:
 the reason goes into the user attribute ``artifact_errors``.
 """
@@ -16,6 +17,7 @@ the reason goes into the user attribute ``artifact_errors``.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -28,6 +30,7 @@ __all__ = [
     "ARTIFACT_STORE_ENV",
     "artifact_store_location",
     "download_trial_files",
+    "draw_partial_figures",
     "open_artifact_store",
     "upload_trial_files",
 ]
@@ -106,6 +109,22 @@ def _draw_figures(results: Path, errors: list[str]) -> list[Path]:
             drawn.append(draw_results(data, meta, kind, results.with_name(f"{kind}.png"), results))
         except Exception as exc:  # a figure that cannot be drawn still leaves the others
             errors.append(f"{kind}.png: {type(exc).__name__}: {exc}")
+    return drawn
+
+
+def draw_partial_figures(data: Any, out_dir: Path, model: str, seed: int) -> list[Path]:
+    """Raster and population rate of a pruned run's spikes so far (a :class:`SpikeData`), into
+    ``out_dir``, for the upload that follows. A figure that cannot be drawn is logged, not raised:
+    the trial is being pruned either way."""
+    from opsnn_opt.plots._cli import draw_results
+
+    meta = {"model": f"{model} (pruned at {data.t_stop_ms:g} ms)", "seed": seed}
+    drawn = []
+    for kind in ("raster", "rate"):
+        try:
+            drawn.append(draw_results(data, meta, kind, out_dir / f"{kind}.png", out_dir))
+        except Exception as exc:
+            logging.getLogger("opsnn_opt").warning("no %s figure of the pruned run: %s", kind, exc)
     return drawn
 
 

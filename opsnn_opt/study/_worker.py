@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import math
 import socket
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from opsnn_opt.analysis import SpikeAccumulator
+from opsnn_opt.analysis import SpikeAccumulator, SpikeData
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
 from opsnn_opt.store import TrialRun, set_trial_user_attrs
-from opsnn_opt.study._artifacts import upload_trial_files
+from opsnn_opt.study._artifacts import draw_partial_figures, upload_trial_files
 from opsnn_opt.study._feasibility import metric_attrs, record_constraints
 from opsnn_opt.study._objective import PruneRule
 from opsnn_opt.study._study import OpenStudy
@@ -24,9 +26,11 @@ from opsnn_opt.study._study import OpenStudy
 __all__ = ["Worker"]
 
 
-def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | None:
+def _prune_check(
+    trial: Any, rules: tuple[PruneRule, ...], on_prune: Callable[[SpikeData], Any] | None = None
+) -> ChunkCallback | None:
     """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
-    prune on a breach."""
+    prune on a breach, after handing the spikes so far to ``on_prune``."""
     if not rules:
         return None
     import optuna
@@ -41,6 +45,8 @@ def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | No
             if rule.breached(value):
                 reason = f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms"
                 trial.set_user_attr("pruned_reason", reason)
+                if on_prune is not None:
+                    on_prune(so_far.spike_data())
                 raise optuna.TrialPruned(reason)
 
     return check
@@ -82,7 +88,8 @@ class Worker:
             trial.set_user_attr("seed", spec.seed)
             # A RUNNING row shows where a trial was if its worker dies.
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
-            result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
+            figures = partial(draw_partial_figures, out_dir=out_dir, model=o.space.model, seed=spec.seed)
+            result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune, figures))
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
             set_trial_user_attrs(

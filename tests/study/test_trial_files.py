@@ -30,6 +30,9 @@ def test_every_trial_uploads_its_results_file_and_figures(finished):
     failed = finished.study("fails").trials[0]
     assert failed.state.name == "FAIL" and "refusing strong excitation" in failed.user_attrs["fail_reason"]
     assert set(failed.user_attrs["artifacts"]) == {"results.nix", "raster.png", "rate.png"}
+    pruned = finished.study("pruned").trials[0]
+    assert pruned.state.name == "PRUNED" and "outside [-inf, 75] at 100 ms" in pruned.user_attrs["pruned_reason"]
+    assert set(pruned.user_attrs["artifacts"]) == {"raster.png", "rate.png"}  # drawn from the spikes so far
     sheet = finished.study("sheet").trials[0]
     assert set(sheet.user_attrs["artifacts"]) == {
         "results.nix",

@@ -2,7 +2,8 @@
 
 A grid over the drive of a 60-neuron balanced network: no drive (silent: undefined CVs, below the
 rate constraint), a moderate drive (feasible) and a strong one (runaway: above the constraint);
-a study whose objective fails (the results file exists); and one V1-sheet trial (spatial figures).
+a study whose objective fails (the results file exists); one whose runaway trial is pruned (no
+results file); and one V1-sheet trial (spatial figures).
 ``tests/study/conftest.py`` makes them available to every study test.
 """
 
@@ -32,6 +33,8 @@ OBJECTIVE = TINY_OBJECTIVE.replace("max = 1000.0", "min = 0.5\nmax = 50.0")
 FAILING_SPACE = SPACE.replace("g_exc_nS = 2.0\n", "").replace(
     "[params.input_rate_hz]\nchoices = [0.0, 300.0, 3000.0]", "[params.g_exc_nS]\nchoices = [4.0]"
 )
+PRUNED_SPACE = SPACE.replace("[0.0, 300.0, 3000.0]", "[3000.0]")
+PRUNED_OBJECTIVE = OBJECTIVE + '[[prune]]\nmetric = "rate_hz.all"\nmax = 75.0\nafter_ms = 100.0\n'
 FAILING_OBJECTIVE = 'callable = "tests.study.custom_objectives:fails_for_strong_excitation"\n'
 
 SPATIAL_SPACE = """
@@ -108,6 +111,7 @@ def finished(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         try:
             _run_study("grid", SPACE, OBJECTIVE, 3, folder, url)
             _run_study("fails", FAILING_SPACE, FAILING_OBJECTIVE, 1, folder, url)
+            _run_study("pruned", PRUNED_SPACE, PRUNED_OBJECTIVE, 1, folder, url)
             _run_study("sheet", SPATIAL_SPACE, SPATIAL_OBJECTIVE, 1, folder, url)
             done = FinishedStudies(url, folder, env)
             done.by_rate = {t.params["input_rate_hz"]: t.number for t in done.study().trials}
