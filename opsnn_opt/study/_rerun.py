@@ -52,14 +52,14 @@ class RerunReport:
 
     def lines(self) -> list[str]:
         out = [f"trial {self.trial} of study {self.study!r} rerun: {self.results_path}"]
+        out += [f"version {k}: stored {a}, now {b}" for k, a, b in _rows(self.version_differences)]
         if self.identical:
-            return [*out, "identical spikes"]
-        out.append("spikes differ: " + "; ".join(self.spike_differences))
-        if self.version_differences:
-            out += [f"  version {k}: stored {a}, now {b}" for k, a, b in _rows(self.version_differences)]
+            out.append("identical spikes")
         else:
-            out.append("  the versions of opsnn_opt, PyNN, NEST and numpy are the same as the stored run's")
-        out += [f"  metric {k}: stored {_num(a)}, now {_num(b)}" for k, a, b in _rows(self.metric_differences)]
+            out.append("spikes differ: " + "; ".join(self.spike_differences))
+            if not self.version_differences:
+                out.append("  the versions of opsnn_opt, PyNN, NEST and numpy are the same as the stored run's")
+        out += [f"metric {k}: stored {_num(a)}, now {_num(b)}" for k, a, b in _rows(self.metric_differences)]
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -141,10 +141,12 @@ def rerun_trial(opened: Any, number: int, out_dir: Path, artifact_store: str | N
     if not row.params or row.simtime_ms is None:
         raise StoreError(f"trial {number} of study {opened.name!r} failed before its configuration was fixed")
     spec = opened.space.run_spec(row.params, f"study {opened.name!r} trial {number} (stored)")
-    if spec.simtime_ms != row.simtime_ms or spec.seed != row.seed:
+    stored_threads = row.threads or spec.threads  # rows written before threads were recorded
+    if (spec.simtime_ms, spec.seed, spec.threads) != (row.simtime_ms, row.seed, stored_threads):
         raise StoreError(
-            f"trial {number}: the stored run ({row.simtime_ms:g} ms, seed {row.seed}) does not match the "
-            f"study's search space ({spec.simtime_ms:g} ms, seed {spec.seed})"
+            f"trial {number}: the stored run ({row.simtime_ms:g} ms, seed {row.seed}, {stored_threads} threads) "
+            f"does not match the study's search space ({spec.simtime_ms:g} ms, seed {spec.seed}, "
+            f"{spec.threads} threads)"
         )
     with tempfile.TemporaryDirectory(prefix="opsnn-rerun-") as scratch:
         stored, stored_from = _stored_results(opened, number, row, Path(scratch), artifact_store)

@@ -69,10 +69,8 @@ def test_different_spikes_are_found_and_explained(finished, capsys):
         "grid", 1, "new.nix", "old.nix", False, differences, {"nest": ("3.9.0", "3.10.0")}, {"rate_hz.exc": (5.0, None)}
     )
     lines = report.lines()
-    assert lines[1].startswith("spikes differ: exc: ")
-    assert (
-        "  version nest: stored 3.9.0, now 3.10.0" in lines and "  metric rate_hz.exc: stored 5, now undefined" in lines
-    )
+    assert lines[1] == "version nest: stored 3.9.0, now 3.10.0" and lines[2].startswith("spikes differ: exc: ")
+    assert lines[3] == "metric rate_hz.exc: stored 5, now undefined"
     assert report.reproduced  # explained by a version change
     assert not RerunReport("grid", 1, "n", "o", False, differences).reproduced
 
@@ -82,3 +80,22 @@ def test_rerun_errors(finished, capsys):
     assert code == 2 and "TRIAL must be a trial of study 'grid' with a stored run ([0, 2]); got 9" in err
     code, _, err = run_cli(capsys, "rerun", "nope", "0", "--storage", finished.url)
     assert code == 1 and "no study 'nope'" in err
+
+
+def test_a_version_change_is_listed_beside_identical_spikes(finished, capsys, tmp_path, monkeypatch):
+    from opsnn_opt.store import Store
+
+    finished.use_env(monkeypatch)
+    number = finished.by_rate[300.0]
+    store = Store(finished.url)
+    real = store.runs("grid")[number].nest_version
+    store.record_run("grid", number, nest_version="3.9.0")
+    try:
+        code, stdout, err = run_cli(
+            capsys, "rerun", "grid", str(number), "--out", str(tmp_path / "r"), "--storage", finished.url
+        )
+    finally:
+        store.record_run("grid", number, nest_version=real)
+        store.dispose()
+    assert code == 0, err
+    assert stdout.splitlines()[1:] == [f"version nest: stored 3.9.0, now {real}", "identical spikes"]
