@@ -9,9 +9,10 @@ credentials and ``AWS_ENDPOINT_URL_S3`` for an S3-compatible server such as MinI
 A finished trial (complete, failed or pruned) uploads every file its run folder holds (the
 results file, when there is one) and, drawn from the results file, a raster and a population
 rate PNG, plus the wave frames and the latency plot for spatial models. A pruned trial has no
-results file; its raster and rate are drawn from the spikes so far when it is pruned. The user attribute
-``artifacts`` maps each file name to its artifact id. An upload that fails never fails the trial:
-the reason goes into the user attribute ``artifact_errors``.
+results file; its raster and rate are drawn from the spikes so far when it is pruned. The user
+attribute ``artifacts`` maps each file name to its artifact id, ``artifact_store`` names the
+store, and ``artifacts_s`` is the time (s) the figures and uploads took. An upload that fails
+never fails the trial: the reason goes into the user attribute ``artifact_errors``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -143,6 +145,9 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
     """
     from optuna.artifacts import upload_artifact
 
+    from opsnn_opt.store import set_trial_user_attrs
+
+    t0 = time.perf_counter()
     ids: dict[str, str] = {}
     errors: list[str] = []
     try:
@@ -159,11 +164,12 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
                 errors.append(f"{path.name}: {type(exc).__name__}: {exc}")
     except Exception as exc:  # the store itself: never fail the trial for it
         errors.append(f"{type(exc).__name__}: {exc}")
+    attrs: dict[str, Any] = {"artifacts_s": time.perf_counter() - t0}
     if ids:
-        trial.set_user_attr("artifacts", ids)
-        trial.set_user_attr("artifact_store", location)
+        attrs.update(artifacts=ids, artifact_store=location)
     if errors:
-        trial.set_user_attr("artifact_errors", "; ".join(errors)[:1000])
+        attrs["artifact_errors"] = "; ".join(errors)[:1000]
+    set_trial_user_attrs(trial, attrs)
     return ids
 
 

@@ -27,6 +27,7 @@ def test_every_trial_uploads_its_results_file_and_figures(finished):
     for t in trials:
         assert set(t.user_attrs["artifacts"]) == {"results.nix", "raster.png", "rate.png"}
         assert "artifact_errors" not in t.user_attrs
+        assert 0 < t.user_attrs["artifacts_s"] < 60
     failed = finished.study("fails").trials[0]
     assert failed.state.name == "FAIL" and "refusing strong excitation" in failed.user_attrs["fail_reason"]
     assert set(failed.user_attrs["artifacts"]) == {"results.nix", "raster.png", "rate.png"}
