@@ -70,6 +70,15 @@ def test_artifacts_are_listed_and_served(dashboard, finished):
         assert png.startswith(PNG)
 
 
+def test_the_dashboard_listens_on_127_0_0_1_only(dashboard):
+    import socket
+
+    port = int(dashboard.base.rsplit(":", 1)[1])
+    with pytest.raises(ConnectionRefusedError):  # another loopback address: not bound
+        socket.create_connection(("127.0.1.1", port), timeout=5).close()
+    assert f"open http://127.0.0.1:{port}/dashboard/" in dashboard.log.read_text()
+
+
 # --- a real browser -------------------------------------------------------------------------
 
 CHROMIUM_FLAGS = (
