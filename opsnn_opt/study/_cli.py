@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,8 +96,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         print(f"study {name!r}: added metric names and a note")
     print(f"optuna-dashboard on {store.display_url}, artifacts in {location}")
     print(f"open {dashboard_url(args.host, args.port)}  (Ctrl-C stops it)", flush=True)
-    sys.stdout.flush()
-    serve_dashboard(storage, artifacts, args.host, args.port)
+    try:
+        serve_dashboard(storage, artifacts, args.host, args.port)
+    except OSError as exc:  # the address: in use, or not one of this machine's
+        raise ConfigError(f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 

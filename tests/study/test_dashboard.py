@@ -79,6 +79,15 @@ def test_the_dashboard_listens_on_127_0_0_1_only(dashboard):
     assert f"open http://127.0.0.1:{port}/dashboard/" in dashboard.log.read_text()
 
 
+def test_a_port_in_use_is_one_line(dashboard, finished, capsys, monkeypatch):
+    from opsnn_opt.cli import main
+
+    finished.use_env(monkeypatch)
+    port = dashboard.base.rsplit(":", 1)[1]
+    assert main(["dashboard", "--port", port, "--storage", finished.url]) == 2
+    assert f"--host/--port: cannot listen on 127.0.0.1:{port}: Address already in use" in capsys.readouterr().err
+
+
 # --- a real browser -------------------------------------------------------------------------
 
 CHROMIUM_FLAGS = (
