@@ -169,7 +169,10 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         attrs.update(artifacts=ids, artifact_store=location)
     if errors:
         attrs["artifact_errors"] = "; ".join(errors)[:1000]
-    set_trial_user_attrs(trial, attrs)
+    try:
+        set_trial_user_attrs(trial, attrs)
+    except Exception as exc:  # the files are stored; only their index in the trial is lost
+        logging.getLogger("opsnn_opt").warning("trial %s: artifact ids not recorded: %s", trial.number, exc)
     return ids
 
 
