@@ -44,7 +44,7 @@ def test_a_trials_files_go_to_a_bucket_and_come_back(workdir, s3_server, capsys,
     store = ["--artifact-store", f"s3://{BUCKET}/studies/one"]
     create = ["study", "create", "s3", "--space", "space.toml", "--objective", "objective.toml", "--sampler", "grid"]
     assert main(create) == 0
-    assert main(["worker", "s3", "--n-trials", "1", *store]) == 0
+    assert main(["study", "run", "s3", "--n-trials", "1", *store]) == 0  # a worker process: the option reaches it
     capsys.readouterr()
 
     keys = {o["Key"] for o in s3_server.list_objects_v2(Bucket=BUCKET)["Contents"]}
