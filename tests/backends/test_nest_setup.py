@@ -83,6 +83,12 @@ def test_a_v1_sheet_with_slow_conduction_runs_on_nest(backend):
     backend.end()
 
 
+def test_a_v1_sheet_with_slow_conduction_runs_through_the_pipeline(tmp_path):
+    spec = RunSpec.create("v1_sheet", {**SMALL["v1_sheet"], "conduction_speed_mm_per_ms": 0.1}, simtime_ms=40.0)
+    assert spec.params["conduction_speed_mm_per_ms"] == 0.1
+    assert run(spec, tmp_path).metrics["rate_hz.exc"] > 0
+
+
 def _rates_hz(threads: int, out_dir) -> np.ndarray:
     """A whole run (the ``threads`` run setting), and each neuron's rate read back from its file."""
     spec = RunSpec.create("brunel", {**SMALL["brunel"], "seed": 5}, simtime_ms=300.0, threads=threads)
