@@ -49,7 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         simtime_ms=args.simtime,
         results_format=args.format,
         chunk_ms=args.chunk,
-        settings_where="--simtime/--chunk",
+        threads=args.threads,
+        settings_where="--simtime/--chunk/--threads",
     )
     out = Path(args.out) if args.out else Path("storage") / "runs" / f"{spec.model}-{time.strftime('%Y%m%d-%H%M%S')}"
     result = run(spec, out)
@@ -246,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="MS",
         help=f"simulate in chunks of MS (default {RUN_SETTINGS['chunk_ms'].default:g})",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="NEST threads for this run (local_num_threads; default 1)",
     )
     p.add_argument("--backend", default="nest")
     p.add_argument("--format", default="nix", help="results file format: nix, neo-nix or pickle")

@@ -34,7 +34,7 @@ class _Population:
         import nest
 
         self.size = pop.size
-        self.cell_ids = np.asarray(pop.node_collection.tolist(), dtype=np.int64)
+        self.cell_ids = np.asarray(pop.all_cells, dtype=np.int64)
         recorder = pop.recorder
         self.spikes = recorder._spike_detector.device
         self.times: list[np.ndarray] = []

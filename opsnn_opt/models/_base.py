@@ -78,9 +78,16 @@ class Network:
 class Model(ABC):
     """A network model: its declared parameters and how to build it with a PyNN module.
 
-    Subclasses set ``name``, ``summary``, ``params`` and ``populations`` and implement
-    :meth:`build`. Builders take the simulator module as an argument, so the same code runs
-    on every backend.
+    Subclasses set ``params`` (a :class:`~opsnn_opt.params.ParamTable` with units, defaults and
+    ranges) and ``populations`` (the recorded and analysed populations, in order), and implement
+    :meth:`build`. Built-ins also set ``name`` and ``summary``; a plug-in's name is the
+    reference it is used by (``"my_pkg.nets:RingV1"`` or an entry point's name) and its summary
+    defaults to the first line of its docstring. Builders take the simulator module as an
+    argument and connect cells through :mod:`opsnn_opt.models.connectors` where a helper exists,
+    so the same code runs on every backend. Override :meth:`delays_ms` when the delays are not
+    all ``params[delay_param]``, :meth:`check` for cross-parameter rules, and
+    :meth:`cell_types` and :meth:`connection_rules` so that SpiNNaker can refuse what it cannot
+    map before mapping. A parameter named ``seed`` seeds the simulator's generators.
     """
 
     name: ClassVar[str]

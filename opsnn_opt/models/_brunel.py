@@ -6,8 +6,9 @@ C_I = ε·n_inh inhibitory inputs (fixed in-degree, no self- or multiple connect
 voltage jumps of J and -g·J after a delay D. External drive: each cell gets C_E independent
 Poisson inputs at ν_ext = η·ν_thr, ν_thr = θ / (J·C_E·τ), merged into one Poisson train at
 C_E·ν_ext through a synapse of J and delay D, as in the paper. Initial V_m are uniform in
-[V_r, θ] (``NumpyRNG`` seeded by ``seed``); connections and Poisson trains use the simulator's
-generators, seeded by ``seed`` through ``setup``.
+[V_r, θ] (:func:`~opsnn_opt.models.connectors.uniform_initial_v`: drawn by NEST on NEST);
+connections and Poisson trains use the simulator's generators, seeded by ``seed`` through
+``setup``.
 
 The defaults are the paper's (N_E = 10 000, N_I = 2 500, ε = 0.1, J = 0.1 mV, D = 1.5 ms,
 θ = 20 mV, V_r = 10 mV, τ = 20 ms, τ_rp = 2 ms); its regimes are at (g, η) = (3, 2)
@@ -35,7 +36,7 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import ConnectionRule, Model, Network
-from opsnn_opt.models.connectors import fixed_indegree, on_grid
+from opsnn_opt.models.connectors import fixed_indegree, on_grid, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.stimuli import poisson_background
 
@@ -126,9 +127,6 @@ class Brunel(Model):
         )
         on_grid(sim, cell)  # the paper's model lives on the time grid, as does NEST's brunel example
         pops = {"exc": sim.Population(n_e, cell, label="exc"), "inh": sim.Population(n_i, cell, label="inh")}
-        v_init = sim.RandomDistribution(
-            "uniform", low=params["v_reset_mv"], high=theta, rng=sim.NumpyRNG(seed=params["seed"])
-        )
         # Inhibitory current-based weights are negative in PyNN on NEST; sPyNNaker uses |w|.
         synapses = {
             "exc": sim.StaticSynapse(weight=j, delay=delay),
@@ -138,7 +136,7 @@ class Brunel(Model):
         indegree = {"exc": c_e, "inh": c_i}
         projections: dict[str, Any] = {}
         for post_name, post in pops.items():
-            post.initialize(v=v_init)
+            uniform_initial_v(sim, post, params["v_reset_mv"], theta, params["seed"])
             for pre_name, pre in pops.items():
                 projections[f"{pre_name}_{post_name}"] = sim.Projection(
                     pre,

@@ -1,4 +1,5 @@
-"""NEST's kernel as the backend sets it up: delay range from the model's delays, and threads."""
+"""NEST's kernel as the backend sets it up: delay range from the model's delays, and threads
+(the ``threads`` run setting, through a whole run)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import numpy as np
 import pytest
 
 from opsnn_opt.backends import delay_range, get_backend
+from opsnn_opt.io import read_metadata, read_recording
 from opsnn_opt.models import get_model
+from opsnn_opt.pipeline import RunSpec, run
 from tests.models.small import SMALL
 
 
@@ -80,25 +83,27 @@ def test_a_v1_sheet_with_slow_conduction_runs_on_nest(backend):
     backend.end()
 
 
-def _rates_hz(backend, threads: int, seed: int, simtime_ms: float = 300.0) -> np.ndarray:
-    import nest
+def test_a_v1_sheet_with_slow_conduction_runs_through_the_pipeline(tmp_path):
+    spec = RunSpec.create("v1_sheet", {**SMALL["v1_sheet"], "conduction_speed_mm_per_ms": 0.1}, simtime_ms=40.0)
+    assert spec.params["conduction_speed_mm_per_ms"] == 0.1
+    assert run(spec, tmp_path).metrics["rate_hz.exc"] > 0
 
-    model = get_model("brunel")
-    params = model.resolve({**SMALL["brunel"], "seed": seed}, "test")
-    sim = backend.setup(timestep_ms=0.1, seed=seed, delays_ms=model.delays_ms(params), threads=threads)
-    assert nest.GetKernelStatus("local_num_threads") == threads
-    network = model.build(sim, params)
-    for pop in network.populations.values():
-        pop.record("spikes")
-    backend.run(simtime_ms)
-    counts = [len(t) for pop in network.populations.values() for t in pop.get_data("spikes").segments[0].spiketrains]
-    backend.end()
-    return np.asarray(counts) / (simtime_ms / 1000.0)
+
+def _rates_hz(threads: int, out_dir) -> np.ndarray:
+    """A whole run (the ``threads`` run setting), and each neuron's rate read back from its file."""
+    spec = RunSpec.create("brunel", {**SMALL["brunel"], "seed": 5}, simtime_ms=300.0, threads=threads)
+    result = run(spec, out_dir)
+    assert result.as_dict()["threads"] == threads and read_metadata(result.results_path)["threads"] == threads
+    data = read_recording(result.results_path).spike_data()
+    return np.bincount(data.senders, minlength=data.n_neurons) / (spec.simtime_ms / 1000.0)
 
 
 @pytest.mark.slow
-def test_two_threads_give_the_rates_of_one(backend):
-    one, two = _rates_hz(backend, 1, seed=5), _rates_hz(backend, 2, seed=5)
+def test_a_two_thread_run_records_it_and_gives_the_rates_of_one(tmp_path):
+    import nest
+
+    one, two = _rates_hz(1, tmp_path / "one"), _rates_hz(2, tmp_path / "two")
+    assert nest.GetKernelStatus("local_num_threads") == 2
     assert one.mean() > 10.0
     # Two threads draw another network and other inputs from the same seed, so the runs differ
     # spike by spike; the mean rates agree within 5 standard errors of their difference. (Fixed
