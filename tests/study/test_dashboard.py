@@ -13,6 +13,7 @@ import pytest
 
 from opsnn_opt.study._describe import metric_names
 from opsnn_opt.study._objective import ObjectiveSpec
+from tests.study.trials_fixture import sqlite_only
 
 pytestmark = pytest.mark.slow
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -70,6 +71,7 @@ def test_artifacts_are_listed_and_served(dashboard, finished):
         assert png.startswith(PNG)
 
 
+@sqlite_only
 def test_the_dashboard_listens_on_127_0_0_1_only(dashboard):
     import socket
 
@@ -79,6 +81,7 @@ def test_the_dashboard_listens_on_127_0_0_1_only(dashboard):
     assert f"open http://127.0.0.1:{port}/dashboard/" in dashboard.log.read_text()
 
 
+@sqlite_only
 def test_a_port_in_use_is_one_line(dashboard, finished, capsys, monkeypatch):
     from opsnn_opt.cli import main
 
@@ -129,6 +132,7 @@ def render(chromium: str, url: str) -> str:
     return done.stdout
 
 
+@sqlite_only
 def test_a_trials_page_shows_its_raster_and_the_metric_names(chromium, dashboard, finished):
     study_id, detail = study_detail(dashboard)
     number = finished.by_rate[300.0]

@@ -12,6 +12,7 @@ from opsnn_opt.analysis import SpikeData
 from opsnn_opt.cli import main
 from opsnn_opt.io import read_block
 from opsnn_opt.study._rerun import RerunReport, compare_spikes
+from tests.study.trials_fixture import sqlite_only
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +42,7 @@ def test_rerun_gives_bitwise_identical_spikes(finished, capsys, tmp_path, monkey
     assert s0.dtype == s1.dtype and s0.tobytes() == s1.tobytes()
 
 
+@sqlite_only
 def test_rerun_on_a_host_without_the_file_downloads_it(finished, capsys, tmp_path, monkeypatch):
     finished.use_env(monkeypatch)
     number = finished.by_rate[3000.0]
@@ -59,6 +61,7 @@ def test_rerun_on_a_host_without_the_file_downloads_it(finished, capsys, tmp_pat
     assert report["version_differences"] == {} and report["metric_differences"] == {}
 
 
+@sqlite_only
 def test_different_spikes_are_found_and_explained(finished, capsys):
     trials = finished.study().trials
     a, b = (trials[finished.by_rate[r]].user_attrs["results_path"] for r in (300.0, 3000.0))
@@ -75,6 +78,7 @@ def test_different_spikes_are_found_and_explained(finished, capsys):
     assert not RerunReport("grid", 1, "n", "o", False, differences).reproduced
 
 
+@sqlite_only
 def test_rerun_errors(finished, capsys):
     code, _, err = run_cli(capsys, "rerun", "grid", "9", "--storage", finished.url)
     assert code == 2 and "TRIAL must be a trial of study 'grid' with a stored run ([0, 2]); got 9" in err
@@ -82,6 +86,7 @@ def test_rerun_errors(finished, capsys):
     assert code == 1 and "no study 'nope'" in err
 
 
+@sqlite_only
 def test_a_version_change_is_listed_beside_identical_spikes(finished, capsys, tmp_path, monkeypatch):
     from opsnn_opt.store import Store
 

@@ -10,6 +10,7 @@ import pytest
 
 from opsnn_opt.cli import main
 from opsnn_opt.io import read_block
+from tests.study.trials_fixture import sqlite_only
 
 pytestmark = pytest.mark.slow
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -68,6 +69,7 @@ def test_fetch_downloads_a_trials_files(finished, capsys, tmp_path, monkeypatch)
     assert sum(len(s) for s in got.segments[0].spiketrains) > 0
 
 
+@sqlite_only
 def test_fetch_errors_name_the_argument(finished, capsys, tmp_path, monkeypatch):
     finished.use_env(monkeypatch)
     code, _, err = run_cli(capsys, "fetch", "grid", "7", "--storage", finished.url)

@@ -121,6 +121,10 @@ def finished(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
                 postgres.__exit__(None, None, None)
 
 
+#: For tests whose subject does not depend on the database: run them on the SQLite store only.
+sqlite_only = pytest.mark.parametrize("finished", ["sqlite"], indirect=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
