@@ -175,6 +175,8 @@ def cmd_study_show(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         print(format_table(rows))
+        if any(r["artifacts"] for r in rows):  # ids: --json; the files: opsnn fetch
+            print(f"artifact ids: opsnn study show {args.name} --json; files: opsnn fetch {args.name} TRIAL")
     return 0
 
 

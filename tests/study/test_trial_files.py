@@ -110,7 +110,8 @@ def test_study_show_marks_feasibility_state_and_artifacts(finished, capsys):
     assert set(moderate["artifacts"]) == {"results.nix", "raster.png", "rate.png"}
 
     code, out, _ = run_cli(capsys, "study", "show", "grid", "--storage", finished.url)
-    header, *lines = out.splitlines()
+    header, *lines, footer = out.splitlines()
+    assert footer == "artifact ids: opsnn study show grid --json; files: opsnn fetch grid TRIAL"
     assert header.split()[-5:] == ["sim_s", "network_state", "feasible", "artifacts", "note"]
     assert sum("NO" in line.split() for line in lines) == 2 and "3 files" in lines[0]
 
