@@ -110,10 +110,14 @@ def chromium() -> str:
     """Debian's chromium, installed here when missing; skipped with the reason where it cannot be."""
     path = shutil.which("chromium")
     if path is None and shutil.which("apt-get") and os.geteuid() == 0:
-        done = subprocess.run(["apt-get", "install", "-y", "chromium"], capture_output=True, text=True, timeout=900)
+        try:
+            done = subprocess.run(["apt-get", "install", "-y", "chromium"], capture_output=True, text=True, timeout=900)
+            said = done.stderr.strip()[-300:]
+        except subprocess.TimeoutExpired:
+            said = "nothing within 15 minutes"
         path = shutil.which("chromium")
         if path is None:
-            pytest.skip(f"chromium could not be installed: apt-get said {done.stderr.strip()[-300:]!r}")
+            pytest.skip(f"chromium could not be installed: apt-get install -y chromium said {said!r}")
     if path is None:
         pytest.skip("chromium is not installed and apt-get cannot install it here (not root, or no apt-get)")
     return path
