@@ -3,6 +3,7 @@ at its small ``QUICK`` scale, draws its figures while it runs, and is committed 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -19,9 +20,11 @@ def _code_cells(path: Path) -> list:
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
-def test_notebooks_are_numbered_from_one():
-    numbers = [int(p.name.split("_", 1)[0]) for p in NOTEBOOKS]
-    assert numbers == list(range(1, len(NOTEBOOKS) + 1)), [p.name for p in NOTEBOOKS]
+def test_notebooks_are_numbered_in_story_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names), names
+    numbers = [int(n[:2]) for n in names]
+    assert numbers[0] == 1 and len(set(numbers)) == len(numbers), names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
