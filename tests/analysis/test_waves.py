@@ -48,6 +48,14 @@ def test_no_wave_has_low_pgd():
     assert w.pgd_mean < 0.3 and w.wave_fraction < 0.2 and abs(w.radial_index) < 0.2
 
 
+@pytest.mark.parametrize("speed", [0.03, 0.05, 0.08])
+@pytest.mark.parametrize("onset_ms", [100.0, 200.0])  # 200: the wave ends near the window's end
+def test_single_evoked_wave_speed_from_phase(speed, onset_ms):
+    w = _waves(evoked_wave(speed, onset_ms=onset_ms, t_stop_ms=300.0))
+    assert w.speed_mm_per_ms == pytest.approx(speed, rel=0.1)
+    assert w.radial_index > 0.5
+
+
 @pytest.mark.parametrize("speed", [0.05, 0.2, 0.5])
 def test_evoked_wave_speed_from_latency(speed):
     d = evoked_wave(speed)
