@@ -108,22 +108,27 @@ def map_data(opened: OpenStudy, x: str, y: str, color: str) -> MapData:
     )
 
 
+def _unit(data: MapData) -> Any:
+    """``f(x, y) -> (u, v)``: axis values to [0, 1] over the trials' range, in the axes' scales
+    (log10 on a log axis), so that neither parameter's units dominate a distance."""
+    fx = np.log10 if data.x_log else np.asarray
+    fy = np.log10 if data.y_log else np.asarray
+    px, py = fx(data.x), fy(data.y)
+    x0, y0 = px.min(), py.min()
+    sx, sy = max(float(np.ptp(px)), 1e-12), max(float(np.ptp(py)), 1e-12)
+    return lambda x, y: ((fx(x) - x0) / sx, (fy(y) - y0) / sy)
+
+
 def _surface_grid(data: MapData, keep: np.ndarray, n: int = 200) -> tuple[np.ndarray, np.ndarray, Any] | None:
     """Grid coordinates (axis units) and the interpolation points, or None with too few trials."""
     x, y = data.x[keep], data.y[keep]
     if keep.sum() < MIN_SURFACE_TRIALS or np.unique(x).size < 3 or np.unique(y).size < 3:
         return None
-    fx = np.log10 if data.x_log else (lambda v: v)
-    fy = np.log10 if data.y_log else (lambda v: v)
-    px, py = fx(x), fy(y)
-    # Interpolate on axes scaled to [0, 1], so that neither parameter's units dominate "nearest".
-    sx, sy = np.ptp(px), np.ptp(py)
-    points = np.column_stack([(px - px.min()) / sx, (py - py.min()) / sy])
-    gx = np.linspace(x.min(), x.max(), n) if not data.x_log else np.geomspace(x.min(), x.max(), n)
-    gy = np.linspace(y.min(), y.max(), n) if not data.y_log else np.geomspace(y.min(), y.max(), n)
-    mx, my = np.meshgrid(gx, gy)
-    grid = ((fx(mx) - px.min()) / sx, (fy(my) - py.min()) / sy)
-    return gx, gy, (points, grid)
+    unit = _unit(data)
+    points = np.column_stack(unit(x, y))
+    gx = np.geomspace(x.min(), x.max(), n) if data.x_log else np.linspace(x.min(), x.max(), n)
+    gy = np.geomspace(y.min(), y.max(), n) if data.y_log else np.linspace(y.min(), y.max(), n)
+    return gx, gy, (points, unit(*np.meshgrid(gx, gy)))
 
 
 def map_figure(data: MapData, title: str = "") -> Any:
@@ -159,8 +164,9 @@ def map_figure(data: MapData, title: str = "") -> Any:
                 shading="nearest",
                 rasterized=True,
             )
+        members = {cat: keep & np.array([lab == cat for lab in data.labels]) for cat in cats}
         for cat, colour in zip(cats, colours):
-            sel = keep & np.array([lab == cat for lab in data.labels])
+            sel = members[cat]
             kind = "normal" if cat in NORMAL_STATES else "pathological"
             ax.scatter(
                 data.x[sel],
@@ -172,7 +178,7 @@ def map_figure(data: MapData, title: str = "") -> Any:
                 zorder=3,
                 label=f"{cat} ({kind})",
             )
-            _label_region(ax, data, sel, f"{cat}\n{kind}", colour)
+        _label_regions(ax, data, members)
     else:
         vals = data.values[keep]
         vmin, vmax = (float(np.min(vals)), float(np.max(vals))) if vals.size else (0.0, 1.0)
@@ -237,29 +243,34 @@ def _state_order(label: str) -> tuple[int, str]:
     return (order.index(label) if label in order else len(order), label)
 
 
-def _label_region(ax: Any, data: MapData, sel: np.ndarray, text: str, colour: str) -> None:
-    """Write a state's name at its most central trial (in the axes' scales)."""
-    if not sel.any():
-        return
-    fx = np.log10 if data.x_log else (lambda v: v)
-    fy = np.log10 if data.y_log else (lambda v: v)
-    px, py = fx(data.x), fy(data.y)
-    sx, sy = max(float(np.ptp(px)), 1e-12), max(float(np.ptp(py)), 1e-12)
-    cx, cy = px[sel].mean(), py[sel].mean()
-    i = np.flatnonzero(sel)[np.argmin(((px[sel] - cx) / sx) ** 2 + ((py[sel] - cy) / sy) ** 2)]
-    ax.annotate(
-        text,
-        (data.x[i], data.y[i]),
-        xytext=(0, 9),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize="small",
-        fontweight="bold",
-        color=colour,
-        zorder=4,
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "alpha": 0.85},
-    )
+def _label_regions(ax: Any, data: MapData, members: dict[str, np.ndarray]) -> None:
+    """Write each state's name and kind at one of its trials: near the middle of its region and
+    away from the labels already written (largest regions first), so that labels do not overlap."""
+    u, v = _unit(data)(data.x, data.y)
+    placed: list[tuple[float, float]] = []
+    for cat, sel in sorted(members.items(), key=lambda kv: -int(kv[1].sum())):
+        idx = np.flatnonzero(sel)
+        if not idx.size:
+            continue
+        central = np.hypot(u[idx] - u[idx].mean(), v[idx] - v[idx].mean())
+        apart = np.min([np.hypot(u[idx] - pu, v[idx] - pv) for pu, pv in placed], axis=0) if placed else 1.0
+        i = idx[np.argmax(np.minimum(apart, 0.35) - 0.5 * central)]
+        placed.append((u[i], v[i]))
+        colour = STATE_COLOURS.get(cat, _OTHER_COLOUR)
+        kind = "normal" if cat in NORMAL_STATES else "pathological"
+        ax.annotate(
+            f"{cat}\n{kind}",
+            (data.x[i], data.y[i]),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+            fontweight="bold",
+            color=colour,
+            zorder=4,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "alpha": 0.85},
+        )
 
 
 def draw_map(opened: OpenStudy, x: str, y: str, color: str, out: str | Path | None = None) -> tuple[Path, MapData]:
