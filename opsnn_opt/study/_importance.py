@@ -143,7 +143,9 @@ def parameter_importance(
     import optuna
 
     trials = study_values(opened)
-    allowed = [n for n in available_names(opened, trials) if n != NETWORK_STATE]
+    # The objective's own metrics are always valid targets, stored yet or not (then: too few trials).
+    stored = [n for n in available_names(opened, trials) if n != NETWORK_STATE]
+    allowed = list(dict.fromkeys([*stored, *importance_targets(opened)]))
     targets = list(targets) if targets else importance_targets(opened)
     for target in targets:
         check_name(target, allowed, "--metric", opened.name)
@@ -151,21 +153,32 @@ def parameter_importance(
         check_name(name, EVALUATORS, "--evaluator", opened.name)
     if not opened.space.free:
         raise ConfigError(f"study {opened.name!r} has no free parameters: nothing to rank")
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # not a line per in-memory study
+    try:
+        return [r for target in targets for r in _rank(opened, trials, target, evaluators, seed)]
+    finally:
+        optuna.logging.set_verbosity(verbosity)
+
+
+def _rank(
+    opened: OpenStudy, trials: list[TrialValues], target: str, evaluators: Sequence[str], seed: int
+) -> list[Importance]:
+    """:func:`parameter_importance` for one target."""
+    import optuna
+
+    study, direction, n = _target_study(opened, trials, target)
+    reason = ""
+    if n < MIN_TRIALS:
+        reason = f"{n} completed trial(s) with {target} defined; at least {MIN_TRIALS} needed"
+    elif len({t.value for t in study.get_trials(deepcopy=False)}) < 2:
+        reason = f"{target} has the same value in every trial"
+    if reason:
+        return [Importance(target, name, {}, n, direction, reason) for name in evaluators]
     out = []
-    for target in targets:
-        study, direction, n = _target_study(opened, trials, target)
-        values = {t.value for t in study.get_trials(deepcopy=False)}
-        reason = ""
-        if n < MIN_TRIALS:
-            reason = f"{n} completed trial(s) with {target} defined; at least {MIN_TRIALS} needed"
-        elif len(values) < 2:
-            reason = f"{target} has the same value in every trial"
-        for name in evaluators:
-            if reason:
-                out.append(Importance(target, name, {}, n, direction, reason))
-                continue
-            with warnings.catch_warnings():  # PED-ANOVA is experimental in Optuna 5
-                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                ranked = optuna.importance.get_param_importances(study, evaluator=_evaluator(name, seed))
-            out.append(Importance(target, name, {k: float(v) for k, v in ranked.items()}, n, direction))
+    for name in evaluators:
+        with warnings.catch_warnings():  # PED-ANOVA is experimental in Optuna 5
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            ranked = optuna.importance.get_param_importances(study, evaluator=_evaluator(name, seed))
+        out.append(Importance(target, name, {k: float(v) for k, v in ranked.items()}, n, direction))
     return out

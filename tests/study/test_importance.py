@@ -86,3 +86,12 @@ def test_importance_command_json_and_plot(tmp_path, tiny_specs, capsys):
     assert main(["study", "importance", "planted", "--storage", url, "--metric", "bogus"]) == 2
     err = capsys.readouterr().err
     assert "--metric must be one of value, " in err and "got 'bogus'" in err and len(err.splitlines()) == 1
+
+
+def test_a_study_without_trials_says_why_for_every_target(tmp_path, tiny_specs):
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    space = load_space(tiny_specs[0])
+    create_study("empty", space, load_objective(tiny_specs[1], space.populations), store=Store(url))
+    results = parameter_importance(open_study("empty", Store(url), for_trials=False))
+    assert [r.target for r in results] == ["value", "value", "rate_hz.exc", "rate_hz.exc", "cv_isi.exc", "cv_isi.exc"]
+    assert all(r.reason == f"0 completed trial(s) with {r.target} defined; at least 8 needed" for r in results)
