@@ -46,7 +46,7 @@ def importance_figure(results: Sequence[Importance], title: str = "") -> Any:
         ax.invert_yaxis()
     handles, labels = next((ax.get_legend_handles_labels() for ax in axes if ax.containers), ([], []))
     if handles:
-        fig.legend(handles, labels, loc="outside upper right", fontsize="small", frameon=False, ncols=len(labels))
+        fig.legend(handles, labels, loc="outside lower center", fontsize="small", frameon=False, ncols=len(labels))
     axes[-1].set_xlabel("importance (normalised: sums to 1)")
     axes[-1].set_xlim(0.0, 1.0)
     if title:

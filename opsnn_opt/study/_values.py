@@ -103,7 +103,7 @@ def available_names(opened: OpenStudy, trials: Sequence[TrialValues]) -> list[st
     names = ["value"] if n_objectives == 1 else [f"value.{k}" for k in range(n_objectives)]
     metrics = sorted({k for t in trials for k, v in t.metrics.items() if _number(v) is not None})
     # Timings, memory and seeds are stored beside the metrics; they are not measurements of the network.
-    skip = {"build_s", "sim_s", "collect_s", "write_s", "analysis_s", "total_s", "peak_rss_mb", "seed"}
+    skip = {"peak_rss_mb", "seed", "threads", *(m for m in metrics if m.endswith("_s"))}
     return [*names, NETWORK_STATE, *(m for m in metrics if m not in skip)]
 
 
