@@ -15,7 +15,7 @@ from opsnn_opt.study import create_study, load_objective, load_space, open_study
 from opsnn_opt.study._importance import MIN_TRIALS, parameter_importance
 
 
-def planted_study(storage_url: str, tiny_specs, name: str = "planted", n: int = 40) -> None:
+def planted_study(storage_url: str, tiny_specs, name: str = "planted", n: int = 24) -> None:
     """Trials whose rate depends on g_exc_nS only and whose CV on input_rate_hz only (nan at 300 Hz)."""
     space, objective = load_space(tiny_specs[0]), None
     objective = load_objective(tiny_specs[1], space.populations)
@@ -48,7 +48,7 @@ def test_importance_finds_the_parameter_a_metric_depends_on(tmp_path, tiny_specs
     results = {(r.target, r.evaluator): r for r in parameter_importance(opened, ["value", "rate_hz.exc"])}
     assert set(results) == {(t, e) for t in ("value", "rate_hz.exc") for e in ("ped-anova", "fanova")}
     for r in results.values():
-        assert r.n_trials == 40 and not r.reason
+        assert r.n_trials == 24 and not r.reason
         assert sum(r.importances.values()) == pytest.approx(1.0)
         assert r.importances["g_exc_nS"] > 0.8, r
     assert results["rate_hz.exc", "fanova"].direction == "towards 5"  # the objective's target for it
@@ -82,7 +82,7 @@ def test_importance_command_json_and_plot(tmp_path, tiny_specs, capsys):
     assert out["plot"] == str(png) and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["study", "importance", "planted", "--storage", url]) == 0
     text = capsys.readouterr().out
-    assert "rate_hz.exc [fanova, towards 5, 40 trials]: g_exc_nS=" in text
+    assert "rate_hz.exc [fanova, towards 5, 24 trials]: g_exc_nS=" in text
     assert main(["study", "importance", "planted", "--storage", url, "--metric", "bogus"]) == 2
     err = capsys.readouterr().err
     assert "--metric must be one of value, " in err and "got 'bogus'" in err and len(err.splitlines()) == 1
