@@ -148,3 +148,14 @@ def test_map_of_a_study_without_trials(tmp_path, tiny_specs):
 
     with pytest.raises(ConfigError, match="study 'empty' has no completed trial with g_exc_nS and input_rate_hz"):
         draw_map(open_study("empty", Store(url), for_trials=False), "g_exc_nS", "input_rate_hz", "network_state")
+
+
+def test_shipped_brunel_map_is_a_grid_over_g_and_eta():
+    from opsnn_opt.study import check_specs
+
+    space = load_space("search_spaces/brunel_map.toml")
+    objective = load_objective("objectives/brunel_map.toml", space.populations)
+    check_specs("brunel-map", space, objective, "grid")
+    grid = space.grid()
+    assert list(grid) == ["g", "eta"] and len(grid["g"]) * len(grid["eta"]) == 36
+    assert not objective.prune and not objective.constraints  # every trial runs to the end and gets a state
