@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
-from opsnn_opt.store._tables import Base, BenchRun, TrialRun
+from opsnn_opt.store._tables import Base, BenchRun, TrialRun, add_missing_columns
 
 __all__ = ["Store"]
 
@@ -56,6 +56,8 @@ class Store:
                     with self.engine.connect() as conn:
                         conn.exec_driver_sql("PRAGMA journal_mode=WAL")
                 Base.metadata.create_all(self.engine)
+                with self.engine.begin() as conn:
+                    add_missing_columns(conn)
         except (SQLAlchemyError, ImportError, ValueError) as exc:  # ImportError: a missing database driver
             raise StoreError(
                 f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "

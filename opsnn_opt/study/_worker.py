@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 import math
 import socket
-from collections.abc import Callable
 from typing import Any
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import SpikeAccumulator
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.pipeline import ChunkCallback, run
-from opsnn_opt.store import TrialRun
+from opsnn_opt.store import TrialRun, set_trial_user_attrs
 from opsnn_opt.study._objective import PruneRule
 from opsnn_opt.study._study import OpenStudy
 
@@ -24,16 +23,17 @@ __all__ = ["Worker"]
 
 
 def _prune_check(trial: Any, rules: tuple[PruneRule, ...]) -> ChunkCallback | None:
-    """Between chunks, compute the rules' metrics on the spikes so far; prune on a breach."""
+    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
+    prune on a breach."""
     if not rules:
         return None
     import optuna
 
-    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
+    def check(t_ms: float, so_far: SpikeAccumulator) -> None:
         due = [r for r in rules if r.after_ms <= t_ms]
         if not due:
             return
-        values = compute_metrics(spikes(), {r.metric for r in due})
+        values = so_far.metrics({r.metric for r in due})
         for rule in due:
             value = values[rule.metric]
             if rule.breached(value):
@@ -83,10 +83,16 @@ class Worker:
             result = run(spec, out_dir, backend=self.backend, on_chunk=_prune_check(trial, o.objective.prune))
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
-            for key, value in {**result_json["metrics"], **result.timings}.items():
-                trial.set_user_attr(key, value)
-            trial.set_user_attr("peak_rss_mb", result.peak_rss_mb)
-            trial.set_user_attr("results_path", result.results_path)
+            set_trial_user_attrs(
+                trial,
+                {
+                    **result_json["metrics"],
+                    **result.timings,
+                    "threads": spec.threads,
+                    "peak_rss_mb": result.peak_rss_mb,
+                    "results_path": result.results_path,
+                },
+            )
             for constraint, violation in zip(o.objective.constraints, o.objective.violations(result.metrics)):
                 trial.set_constraint(constraint.key, violation)
             scores = o.objective.evaluate(result.metrics, result)
