@@ -126,6 +126,8 @@ def _surface_grid(data: MapData, keep: np.ndarray, n: int = 200) -> tuple[np.nda
         return None
     unit = _unit(data)
     points = np.column_stack(unit(x, y))
+    if np.linalg.matrix_rank(points - points.mean(axis=0), tol=1e-9) < 2:
+        return None  # all trials on one line: no area to interpolate over
     gx = np.geomspace(x.min(), x.max(), n) if data.x_log else np.linspace(x.min(), x.max(), n)
     gy = np.geomspace(y.min(), y.max(), n) if data.y_log else np.linspace(y.min(), y.max(), n)
     return gx, gy, (points, unit(*np.meshgrid(gx, gy)))

@@ -159,3 +159,10 @@ def test_shipped_brunel_map_is_a_grid_over_g_and_eta():
     grid = space.grid()
     assert list(grid) == ["g", "eta"] and len(grid["g"]) * len(grid["eta"]) == 36
     assert not objective.prune and not objective.constraints  # every trial runs to the end and gets a state
+
+
+def test_trials_on_one_line_draw_points_without_a_surface(planted):
+    opened, _ = planted
+    data = map_data(opened, "g_exc_nS", "input_rate_hz", "rate_hz.exc")
+    line = type(data)(**{**data.__dict__, "y": data.x * 100.0, "y_log": True})  # y grows with x: a diagonal
+    assert not any(type(c).__name__ == "QuadMesh" for c in map_figure(line).axes[0].collections)
