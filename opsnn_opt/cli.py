@@ -309,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_plot_commands(sub, storage)
     study_cli.add_commands(sub, storage)
+    from opsnn_opt.plots._study_cli import add_commands as add_study_plot_commands
+
+    add_study_plot_commands(sub, storage, study)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")

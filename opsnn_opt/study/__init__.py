@@ -1,27 +1,36 @@
 """The closed loop: search spaces, objectives, Optuna studies and the workers that run them."""
 
+from opsnn_opt.study._importance import Importance, importance_targets, parameter_importance
 from opsnn_opt.study._local import run_local_workers, split_trials
 from opsnn_opt.study._objective import ObjectiveSpec, load_objective
 from opsnn_opt.study._report import best_trials, format_table, trial_rows
 from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, create_study, open_study
+from opsnn_opt.study._values import NETWORK_STATE, TrialValues, network_state_label, study_values
 from opsnn_opt.study._worker import Worker
 
 __all__ = [
+    "NETWORK_STATE",
     "SAMPLERS",
     "FreeParam",
+    "Importance",
     "ObjectiveSpec",
     "OpenStudy",
     "SearchSpace",
+    "TrialValues",
     "Worker",
     "best_trials",
     "check_specs",
     "create_study",
     "format_table",
+    "importance_targets",
     "load_objective",
     "load_space",
+    "network_state_label",
     "open_study",
+    "parameter_importance",
     "run_local_workers",
     "split_trials",
+    "study_values",
     "trial_rows",
 ]

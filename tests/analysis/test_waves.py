@@ -48,6 +48,14 @@ def test_no_wave_has_low_pgd():
     assert w.pgd_mean < 0.3 and w.wave_fraction < 0.2 and abs(w.radial_index) < 0.2
 
 
+@pytest.mark.parametrize("speed", [0.03, 0.05, 0.08])
+@pytest.mark.parametrize("onset_ms", [100.0, 200.0])  # 200: the wave ends near the window's end
+def test_single_evoked_wave_speed_from_phase(speed, onset_ms):
+    w = _waves(evoked_wave(speed, onset_ms=onset_ms, t_stop_ms=300.0))
+    assert w.speed_mm_per_ms == pytest.approx(speed, rel=0.1)
+    assert w.radial_index > 0.5
+
+
 @pytest.mark.parametrize("speed", [0.05, 0.2, 0.5])
 def test_evoked_wave_speed_from_latency(speed):
     d = evoked_wave(speed)
@@ -115,3 +123,19 @@ def test_spread_without_spikes_after_onset_is_nan():
     pos = grid_positions(5, 0.1)
     spread = activity_spread(np.array([1.0]), np.array([0]), pos, np.zeros(3), onset_ms=10.0)
     assert np.isnan(spread.speed_mm_per_ms) and np.isnan(spread.diffusion_mm2_per_ms)
+
+
+def test_row_medians_ignore_nan_like_numpy():
+    from opsnn_opt.analysis._phase_waves import _nanmedian_rows
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(200, 37))
+    a[rng.random(a.shape) < 0.4] = np.nan
+    a[3] = np.nan
+    with pytest.warns(RuntimeWarning, match="All-NaN slice"):
+        expected = np.nanmedian(a, axis=1)
+    np.testing.assert_allclose(_nanmedian_rows(a), expected, equal_nan=True)
+    np.testing.assert_allclose(
+        _nanmedian_rows(a[:, :4][~np.isnan(a[:, :4]).any(axis=1)]),
+        np.median(a[:, :4][~np.isnan(a[:, :4]).any(axis=1)], axis=1),
+    )
