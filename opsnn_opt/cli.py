@@ -335,12 +335,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from opsnn_opt._env import check_environment
+    from opsnn_opt._mask import install_log_masking, mask_secrets
+
+    install_log_masking()
     try:
+        check_environment()
         return args.func(args)
     except OpsnnError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"opsnn: error: {exc}", file=sys.stderr)
+        print(f"opsnn: error: {mask_secrets(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("opsnn: interrupted", file=sys.stderr)

@@ -9,7 +9,6 @@ runs in WAL mode with a long busy timeout, so concurrent workers wait instead of
 from __future__ import annotations
 
 import fcntl
-import os
 import socket
 import warnings
 import zlib
@@ -23,18 +22,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from opsnn_opt._env import env_number
+from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
-from opsnn_opt.store._tables import Base, BenchRun, TrialRun
+from opsnn_opt.store._retry import OutageError, retry_call
+from opsnn_opt.store._schema import ensure_schema
+from opsnn_opt.store._tables import BenchRun, TrialRun
 
 __all__ = ["Store"]
 
 SQLITE_BUSY_TIMEOUT_S = 120.0
-# A worker beats every OPSNN_HEARTBEAT_S; a running trial silent for OPSNN_GRACE_S is stale.
-HEARTBEAT_INTERVAL_S = 30
-# NEST holds Python's lock while it builds or simulates a chunk, which silences the heartbeat:
-# a chunk (and a build) must take less than the grace period, or a live trial is taken for dead.
-GRACE_PERIOD_S = 300
+# A worker beats every OPSNN_HEARTBEAT_S (default 30); a running trial silent for OPSNN_GRACE_S
+# (default 300) is stale. The worker's supervisor beats while its child simulates, so NEST holding
+# Python's lock in the child never silences the heartbeat.
 _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
 
 
@@ -51,17 +52,21 @@ class Store:
         self.url = resolve_storage_url(url)
         try:
             self.engine: Engine = create_engine(self.url, **_engine_kwargs(self.url))
-            with self.schema_lock():
-                if self.engine.dialect.name == "sqlite":
-                    with self.engine.connect() as conn:
-                        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-                Base.metadata.create_all(self.engine)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:  # ImportError: a missing database driver
+            # A worker started while the database is down waits for it, up to OPSNN_DB_RETRY_S.
+            self.schema_version = retry_call(self._init_schema, what="opening the store")
+        except (SQLAlchemyError, ImportError, ValueError, OutageError) as exc:  # ImportError: a missing driver
             raise StoreError(
                 f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}"
+                f"{mask_secrets(str(exc).splitlines()[0])}"
             ) from exc
         self._optuna: Any = None
+
+    def _init_schema(self) -> int:
+        with self.schema_lock():
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return ensure_schema(self.engine, self.display_url)
 
     @property
     def display_url(self) -> str:
@@ -74,9 +79,16 @@ class Store:
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
         """Serialise schema creation across processes (and machines, on PostgreSQL)."""
+        with self.lock("schema"):
+            yield
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """A lock named ``name`` shared by every process using this store: a file lock beside a
+        SQLite file, an advisory lock on PostgreSQL (held by one connection while inside)."""
         path = sqlite_path(self.url)
         if path is not None:
-            lock_path = path.with_name(path.name + ".lock")
+            lock_path = path.with_name(path.name + (".lock" if name == "schema" else f".{name}.lock"))
             with lock_path.open("a") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
                 try:
@@ -84,12 +96,13 @@ class Store:
                 finally:
                     fcntl.flock(fh, fcntl.LOCK_UN)
         elif self.engine.dialect.name == "postgresql":
+            key = _LOCK_KEY if name == "schema" else zlib.crc32(f"opsnn_opt.{name}".encode())
             with self.engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
         else:
             yield
 
@@ -99,23 +112,34 @@ class Store:
         if self._optuna is None:
             import optuna
 
+            from opsnn_opt.store._optuna import RetryingRDBStorage
+
             # Heartbeats are "experimental" in Optuna 5 but are what recovers crashed workers.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-            try:
+
+            def make() -> Any:
                 with self.schema_lock():
-                    self._optuna = optuna.storages.RDBStorage(
+                    return RetryingRDBStorage(
                         self.url,
                         engine_kwargs=_engine_kwargs(self.url),
-                        heartbeat_interval=int(os.environ.get("OPSNN_HEARTBEAT_S", HEARTBEAT_INTERVAL_S)),
-                        grace_period=int(os.environ.get("OPSNN_GRACE_S", GRACE_PERIOD_S)),
+                        heartbeat_interval=int(env_number("OPSNN_HEARTBEAT_S")),
+                        grace_period=int(env_number("OPSNN_GRACE_S")),
                         heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=1),
                     )
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot open Optuna's storage at {self.display_url}: {exc}") from exc
+
+            try:
+                self._optuna = retry_call(make, what="opening Optuna's storage")
+            except (SQLAlchemyError, OutageError) as exc:
+                raise StoreError(
+                    f"cannot open Optuna's storage at {self.display_url}: {mask_secrets(str(exc).splitlines()[0])}"
+                ) from exc
         return self._optuna
 
     def record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         """Insert or update one trial's row (a retried write replaces, never duplicates)."""
+        retry_call(self._record_run, study_name, trial_number, what="recording a trial's row", **fields)
+
+    def _record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         with Session(self.engine) as session, session.begin():
             row = session.scalar(
                 select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.trial_number == trial_number)
@@ -151,6 +175,9 @@ class Store:
 
     def fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
         """Mark rows still RUNNING as FAIL when Optuna has failed their trials (a dead worker)."""
+        return retry_call(self._fail_stale_runs, study_name, failed_trial_numbers, reason, what="failing stale rows")
+
+    def _fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
         with Session(self.engine) as session, session.begin():
             rows = session.scalars(
                 select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.state == "RUNNING")
@@ -162,6 +189,9 @@ class Store:
 
     def runs(self, study_name: str) -> list[TrialRun]:
         """All recorded runs of a study, by trial number."""
+        return retry_call(self._runs, study_name, what="reading the trial rows")
+
+    def _runs(self, study_name: str) -> list[TrialRun]:
         with Session(self.engine, expire_on_commit=False) as session:
             rows = session.scalars(
                 select(TrialRun).where(TrialRun.study_name == study_name).order_by(TrialRun.trial_number)
