@@ -20,26 +20,24 @@ __all__ = ["ENV_VARS", "EnvVar", "check_environment", "env_number"]
 
 @dataclass(frozen=True)
 class EnvVar:
-    """One variable: a number in [low, high] (``whole`` for integers), or free text (``kind="text"``)."""
+    """One variable: a number in [low, high] (``whole`` for integers), or free text (``kind`` "url" or "path")."""
 
     name: str
     doc: str
-    kind: str = "number"
     default: float | None = None
     low: float = -math.inf
     high: float = math.inf
     whole: bool = False
+    kind: str = "number"
 
 
 ENV_VARS: dict[str, EnvVar] = {
     v.name: v
     for v in (
-        EnvVar("OPSNN_STORAGE", "database URL of the study store", kind="url"),
+        EnvVar("OPSNN_STORAGE", "database URL of the study store", default=None, kind="url"),
         EnvVar("OPSNN_ARTIFACTS", "folder for per-trial results files", kind="path"),
         EnvVar("OPSNN_HEARTBEAT_S", "seconds between a worker's heartbeats", default=30, low=1, high=3600, whole=True),
-        EnvVar(
-            "OPSNN_GRACE_S", "seconds without a heartbeat before a trial is stale", default=300, low=2, high=86400, whole=True
-        ),
+        EnvVar("OPSNN_GRACE_S", "seconds without a heartbeat before a trial is stale", 300, 2, 86400, whole=True),
         EnvVar("OPSNN_DB_RETRY_S", "seconds a store call retries through an outage", default=300, low=0, high=86400),
         EnvVar("OPSNN_SPINNAKER_CFG", "a sPyNNaker config file merged into each run's", kind="path"),
     )
@@ -94,5 +92,6 @@ def check_environment() -> None:
     heartbeat, grace = env_number("OPSNN_HEARTBEAT_S"), env_number("OPSNN_GRACE_S")
     if grace <= heartbeat:
         raise ConfigError(
-            f"environment variable OPSNN_GRACE_S must be greater than OPSNN_HEARTBEAT_S ({heartbeat:g} s); got {grace:g}"
+            "environment variable OPSNN_GRACE_S must be greater than "
+            f"OPSNN_HEARTBEAT_S ({heartbeat:g} s); got {grace:g}"
         )

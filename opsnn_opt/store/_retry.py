@@ -75,11 +75,16 @@ def is_connection_error(exc: BaseException) -> bool:
     return False
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return mask_secrets(text.splitlines()[0]) if text else type(exc).__name__
+
+
 def _started(what: str, exc: BaseException, limit_s: float) -> None:
     with _Outage.lock:
         if _Outage.since is None:
             _Outage.since = time.monotonic()
-            reason = mask_secrets(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+            reason = _first_line(exc)
             _log.warning(
                 "the database is unreachable (%s during %s: %s); retrying for up to %g s",
                 type(exc).__name__,
@@ -98,7 +103,9 @@ def _ended() -> None:
             _Outage.since = None
 
 
-def retry_call(fn: Callable[..., T], *args: Any, what: str = "a store call", limit_s: float | None = None, **kw: Any) -> T:
+def retry_call(
+    fn: Callable[..., T], *args: Any, what: str = "a store call", limit_s: float | None = None, **kw: Any
+) -> T:
     """Call ``fn``; on a connection error, retry with capped exponential backoff (with jitter)
     until ``limit_s`` (default ``OPSNN_DB_RETRY_S``) has passed, then raise :class:`OutageError`."""
     limit = retry_s() if limit_s is None else limit_s
@@ -114,7 +121,7 @@ def retry_call(fn: Callable[..., T], *args: Any, what: str = "a store call", lim
             if now >= deadline:
                 raise OutageError(
                     f"the database stayed unreachable for more than OPSNN_DB_RETRY_S={limit:g} s during {what}: "
-                    f"{type(exc).__name__}: {mask_secrets(str(exc).strip().splitlines()[0] if str(exc).strip() else '')}"
+                    f"{type(exc).__name__}: {_first_line(exc)}"
                 ) from exc
             _started(what, exc, limit)
             time.sleep(min(delay * (0.75 + 0.5 * random.random()), deadline - now, _MAX_SLEEP_S))

@@ -23,7 +23,10 @@ from opsnn_opt.store._schema import SCHEMA_VERSION
     [
         ("postgres://u:secretpw@host/db", "postgres://u:***@host/db"),
         ("postgresql://u@host/db?password=secretpw", "postgresql://u@host/db?password=***"),
-        ("postgresql+psycopg://u:s3cr%40t@h:5/d?sslmode=require&password=secretpw", "postgresql+psycopg://u:***@h:5/d?sslmode=require&password=***"),
+        (
+            "postgresql+psycopg://u:s3cr%40t@h:5/d?sslmode=require&password=secretpw",
+            "postgresql+psycopg://u:***@h:5/d?sslmode=require&password=***",
+        ),
         ("host=db user=u password=secretpw", "host=db user=u password=***"),
     ],
 )
@@ -51,10 +54,26 @@ def test_log_records_are_masked():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("OPSNN_GRACE_S", "abc", "environment variable OPSNN_GRACE_S must be a whole number in [2, 86400] (seconds without a heartbeat before a trial is stale); got 'abc'"),
-        ("OPSNN_HEARTBEAT_S", "0", "environment variable OPSNN_HEARTBEAT_S must be a whole number in [1, 3600] (seconds between a worker's heartbeats); got '0'"),
-        ("OPSNN_DB_RETRY_S", "inf", "environment variable OPSNN_DB_RETRY_S must be a number in [0, 86400] (seconds a store call retries through an outage); got 'inf'"),
-        ("OPSNN_STORAGE", "http://u:pw9@h/x", "environment variable OPSNN_STORAGE must be a database URL starting with one of sqlite://, postgresql://; got 'http://u:***@h/x'"),
+        (
+            "OPSNN_GRACE_S",
+            "abc",
+            "environment variable OPSNN_GRACE_S must be a whole number in [2, 86400] (seconds without a heartbeat before a trial is stale); got 'abc'",
+        ),
+        (
+            "OPSNN_HEARTBEAT_S",
+            "0",
+            "environment variable OPSNN_HEARTBEAT_S must be a whole number in [1, 3600] (seconds between a worker's heartbeats); got '0'",
+        ),
+        (
+            "OPSNN_DB_RETRY_S",
+            "inf",
+            "environment variable OPSNN_DB_RETRY_S must be a number in [0, 86400] (seconds a store call retries through an outage); got 'inf'",
+        ),
+        (
+            "OPSNN_STORAGE",
+            "http://u:pw9@h/x",
+            "environment variable OPSNN_STORAGE must be a database URL starting with one of sqlite://, postgresql://; got 'http://u:***@h/x'",
+        ),
     ],
 )
 def test_bad_environment_variables_are_one_line_errors(name, value, message, workdir, monkeypatch, capsys):
@@ -136,5 +155,8 @@ def test_schema_version_is_recorded_and_old_stores_are_migrated(tmp_path: Path):
     assert Store(url).schema_version == SCHEMA_VERSION
     with engine.begin() as conn:
         conn.execute(text("UPDATE opsnn_schema SET version = :v"), {"v": SCHEMA_VERSION + 1})
-    with pytest.raises(StoreError, match=rf"have schema version {SCHEMA_VERSION + 1}, newer than this opsnn_opt understands \({SCHEMA_VERSION}\); upgrade opsnn_opt"):
+    with pytest.raises(
+        StoreError,
+        match=rf"have schema version {SCHEMA_VERSION + 1}, newer than this opsnn_opt understands \({SCHEMA_VERSION}\); upgrade opsnn_opt",
+    ):
         Store(url)
