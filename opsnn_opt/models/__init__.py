@@ -6,11 +6,12 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._balanced import Balanced
 from opsnn_opt.models._base import Model, Network
 from opsnn_opt.models._brunel import Brunel
+from opsnn_opt.models._faulty import Faulty
 from opsnn_opt.models._v1_sheet import V1Sheet
 
 __all__ = ["MODELS", "Model", "Network", "get_model"]
 
-MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet)}
+MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet, Faulty)}
 
 
 def get_model(name: str, where: str = "model") -> Model:

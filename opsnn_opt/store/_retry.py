@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from opsnn_opt._mask import mask_secrets
+from opsnn_opt.errors import StoreError
 
 __all__ = ["OutageError", "is_connection_error", "retry_call", "retry_s"]
 
@@ -40,7 +41,7 @@ _CONNECTION_TEXT = (
 )
 
 
-class OutageError(RuntimeError):
+class OutageError(StoreError):
     """The database stayed unreachable for longer than ``OPSNN_DB_RETRY_S``."""
 
 

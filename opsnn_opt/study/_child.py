@@ -1,0 +1,85 @@
+"""The simulation process of a worker: imports the simulator once and runs trial after trial.
+
+It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
+``("run", spec, out_dir, prune_rules)`` per trial, and answers ``("ready",)``,
+``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
+supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT: a Ctrl-C reaches the supervisor, which
+decides what happens to the trial.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.study._objective import PruneRule
+
+__all__ = ["Pruned", "child_main", "prune_check"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+class Pruned(Exception):
+    """A prune rule was breached between chunks; the message says which and when."""
+
+
+def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, Callable[[], SpikeData]], None] | None:
+    """Between chunks, compute the rules' metrics on the spikes so far; raise :class:`Pruned` on a breach."""
+    if not rules:
+        return None
+
+    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
+        due = [r for r in rules if r.after_ms <= t_ms]
+        if not due:
+            return
+        values = compute_metrics(spikes(), {r.metric for r in due})
+        for rule in due:
+            value = values[rule.metric]
+            if rule.breached(value):
+                raise Pruned(f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms")
+
+    return check
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF still ends the loop
+        pass
+    if os.getppid() != parent_pid:  # the supervisor died before the line above ran
+        os._exit(1)
+
+
+def child_main(conn: Any, parent_pid: int) -> None:
+    """Serve runs until the pipe closes or ``None`` arrives."""
+    from opsnn_opt.backends import get_backend
+    from opsnn_opt.pipeline import run
+
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    backends: dict[str, Any] = {}
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        try:
+            if message[0] == "warm":
+                backend = backends.setdefault(message[1], get_backend(message[1]))
+                getattr(backend, "sim", None)  # import the simulator now, not in the first trial's time
+                conn.send(("ready",))
+                continue
+            _, spec, out_dir, rules = message
+            backend = backends.setdefault(spec.backend, get_backend(spec.backend))
+            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules))))
+        except Pruned as exc:
+            conn.send(("pruned", str(exc)))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
