@@ -200,7 +200,12 @@ def cmd_study_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import faulthandler
+    import signal
+
     from opsnn_opt.study import Worker
+
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` prints where a worker is
 
     Worker(_open(args, args.worker_index), timeout_s=args.timeout, max_memory_mb=args.max_memory).run(
         args.n_trials, args.until_done

@@ -26,7 +26,7 @@ from opsnn_opt._env import env_number
 from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
-from opsnn_opt.store._retry import OutageError, retry_call
+from opsnn_opt.store._retry import OutageError, is_connection_error, retry_call
 from opsnn_opt.store._schema import ensure_schema
 from opsnn_opt.store._tables import BenchRun, TrialRun
 
@@ -102,7 +102,13 @@ class Store:
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    try:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    except SQLAlchemyError as exc:
+                        # The connection died (a server restart), and the lock with it; what ran
+                        # inside is done and must not be repeated by a retry.
+                        if not is_connection_error(exc):
+                            raise
         else:
             yield
 

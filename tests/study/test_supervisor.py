@@ -62,7 +62,23 @@ def test_sigterm_fails_the_trial_requeues_it_and_exits_0(workdir, storage_url, c
     monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, objective = write_specs(workdir, sleep_s=6.0)
     assert main(["study", "create", "term", "--space", str(space), "--objective", str(objective)]) == 0
-    assert main(["study", "create", "term", "--space", str(space), "--objective", str(objective), "--load-if-exists", "--max-trials", "2"]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "create",
+                "term",
+                "--space",
+                str(space),
+                "--objective",
+                str(objective),
+                "--load-if-exists",
+                "--max-trials",
+                "2",
+            ]
+        )
+        == 0
+    )
     opened = open_study("term", Store(storage_url))
     opened.study.enqueue_trial({**PLAIN, "build_sleep_s": 6.0})
     opened.study.enqueue_trial(PLAIN)
