@@ -205,7 +205,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from opsnn_opt.study import Worker
 
-    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` prints where a worker is
+    try:  # `kill -USR1 PID` prints where a worker is
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    except (AttributeError, ValueError, OSError):
+        pass
 
     Worker(_open(args, args.worker_index), timeout_s=args.timeout, max_memory_mb=args.max_memory).run(
         args.n_trials, args.until_done

@@ -156,6 +156,10 @@ def check_study(opened: Any, repair: bool = True) -> list[Finding]:
         found += [
             Finding(n, "RUNNING without a live heartbeat", "failed (and retried once)") for n in reap_stale(opened)
         ]
+    else:
+        storage = opened.store.optuna_storage()
+        stale = {storage.get_trial(i).number for i in storage._get_stale_trial_ids(opened.study._study_id)}
+        found += [Finding(n, "RUNNING without a live heartbeat") for n in sorted(stale)]
     found += reconcile(opened, repair)
     found += _missing_files(opened, repair)
     found += _stale_attrs(opened, repair)
