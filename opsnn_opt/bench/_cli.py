@@ -20,6 +20,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._scan",
     "opsnn_opt.bench._overhead",
     "opsnn_opt.bench._workers",
+    "opsnn_opt.bench._chaos",
 )
 
 

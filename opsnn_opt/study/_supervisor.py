@@ -69,6 +69,9 @@ class InProcessRunner:
 
         return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules))
 
+    def ensure_started(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -157,14 +160,18 @@ class ChildRunner:
                         f"peak {peak:.0f} MB resident"
                     )
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
-        """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
-        or a ``RuntimeError`` with the child's error message."""
+    def ensure_started(self) -> None:
+        """Start (or restart) the child now, so that a trial's time never includes the import."""
         if self._proc is None or not self._proc.is_alive():
             if self._proc is not None:
                 self._kill()
             self._start()
             self.restarts += 1
+
+    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
+        """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
+        or a ``RuntimeError`` with the child's error message."""
+        self.ensure_started()
         self._conn.send(("run", spec, str(out_dir), rules))
         answer = self._wait(self.timeout_s)
         if answer[0] == "ok":
