@@ -196,6 +196,13 @@ def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: floa
             "left_running": left_running,
             "disagreements": len(disagreements(opened)),
             "hung_trial_reason": None if hung_trial is None else hung_trial.user_attrs.get("fail_reason"),
+            "fail_reasons": dict(
+                Counter(
+                    (rows[t.number].fail_reason if t.number in rows else None) or "(no row)"
+                    for t in trials_now
+                    if t.state.name == "FAIL"
+                )
+            ),
             "recovery_s": recovery,
         }
         limit = TIMEOUT_S + 10

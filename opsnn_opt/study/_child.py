@@ -54,6 +54,21 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _warm_up(backend: Any) -> None:
+    """Pay the first run's imports (the simulator, analysis, results files) before any trial's
+    clock starts: on NEST with a tiny run, elsewhere by importing the simulator."""
+    import tempfile
+
+    from opsnn_opt.pipeline import RunSpec, run
+
+    if backend.name != "nest":
+        getattr(backend, "sim", None)
+        return
+    spec = RunSpec.create("balanced", {"n_neurons": 10, "p_connect": 0.1}, simtime_ms=20.0, chunk_ms=10.0)
+    with tempfile.TemporaryDirectory(prefix="opsnn-warm-") as tmp:
+        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, spikes: spikes())
+
+
 def child_main(conn: Any, parent_pid: int) -> None:
     """Serve runs until the pipe closes or ``None`` arrives."""
     from opsnn_opt.backends import get_backend
@@ -73,7 +88,7 @@ def child_main(conn: Any, parent_pid: int) -> None:
         try:
             if message[0] == "warm":
                 backend = backends.setdefault(message[1], get_backend(message[1]))
-                getattr(backend, "sim", None)  # import the simulator now, not in the first trial's time
+                _warm_up(backend)
                 conn.send(("ready",))
                 continue
             _, spec, out_dir, rules = message
