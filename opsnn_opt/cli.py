@@ -342,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
+    from opsnn_opt.cluster._cli import add_commands as add_cluster_commands
+
+    add_cluster_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")

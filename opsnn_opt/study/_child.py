@@ -3,8 +3,8 @@
 It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
 ``("run", spec, out_dir, prune_rules)`` per trial, and answers ``("ready",)``,
 ``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
-supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT: a Ctrl-C reaches the supervisor, which
-decides what happens to the trial.
+supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
+reaches the whole process group, and the supervisor decides what happens to the trial.
 """
 
 from __future__ import annotations
@@ -75,8 +75,10 @@ def child_main(conn: Any, parent_pid: int) -> None:
     from opsnn_opt.pipeline import run
 
     _die_with_parent(parent_pid)
+    # The supervisor decides what a Ctrl-C, scancel or pre-emption does to the trial (and kills
+    # this process itself); it dies with its supervisor in any case.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     backends: dict[str, Any] = {}
     while True:
         try:

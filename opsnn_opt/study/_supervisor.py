@@ -138,6 +138,9 @@ class ChildRunner:
                     pass  # the child died: its exit code says how, below
             if not self._proc.is_alive() or self._conn.closed:
                 self._proc.join(5)
+                if self.stop_reason():  # a signal to the whole group reached both processes
+                    self._kill()
+                    raise WorkerStopped(self.stop_reason())
                 reason = signal_reason(self._proc.exitcode)
                 self._kill()
                 raise TrialAborted(reason + (" while starting" if starting else ""))
