@@ -11,6 +11,7 @@ between Optuna and ``opsnn_trial_runs``, and the seconds from each fault to its 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,29 +29,43 @@ import numpy as np
 __all__ = ["add_parser", "run_chaos"]
 
 TIMEOUT_S = 10.0
-GRACE_S = 6
+# Heartbeats every second; a trial silent for 20 s is stale (a 2-core machine running 8 workers
+# and their simulations can delay a heartbeat by several seconds).
+GRACE_S = 20
 HANG_S = 3600.0
+#: The build sleep of the trials whose workers are signalled: long enough to be caught in it.
+SLOW_S = 4.0
 _SPACE = {
     "model": "faulty",
     "simtime_ms": 100.0,
     "chunk_ms": 50.0,
     "timeout_s": TIMEOUT_S,
     "fixed": {"n_neurons": 40, "p_connect": 0.1, "seed": 1},
-    "params": {"g_exc_nS": {"low": 1.0, "high": 8.0}, "build_sleep_s": {"choices": [0.0, HANG_S]}},
+    "params": {"g_exc_nS": {"low": 1.0, "high": 8.0}, "build_sleep_s": {"choices": [0.0, SLOW_S, HANG_S]}},
 }
 _OBJECTIVE = {"missing": 5.0, "metrics": [{"name": "rate_hz.exc", "target": 5.0}]}
 
 
-def _running_worker(opened: Any, procs: dict[int, subprocess.Popen], exclude: set[int]) -> tuple[int, int] | None:
-    """(pid, trial number) of a live worker running a trial that is not the hung one."""
+def _running_worker(opened: Any, procs: dict[int, subprocess.Popen], trial: int) -> int | None:
+    """The pid of the live worker running ``trial`` (a slow one) for at least a second, or None."""
     host = socket.gethostname()
     for t in opened.study.get_trials(deepcopy=False):
         worker = t.user_attrs.get("worker") or ""
-        if t.state.name != "RUNNING" or not worker.startswith(f"{host}:") or t.params.get("build_sleep_s"):
+        if t.number != trial or t.state.name != "RUNNING" or not worker.startswith(f"{host}:"):
             continue
+        if t.datetime_start is None or (datetime.now() - t.datetime_start).total_seconds() < 1.0:
+            return None
         pid = int(worker.rsplit(":", 1)[1])
-        if pid in procs and pid not in exclude and procs[pid].poll() is None:
-            return pid, t.number
+        if pid in procs and procs[pid].poll() is None:
+            return pid
+    return None
+
+
+def _slow_trial(opened: Any, position: int) -> int | None:
+    """The number of the trial that took the slow configuration at ``position`` (once started)."""
+    for t in opened.study.get_trials(deepcopy=False):
+        if t.user_attrs.get("chaos_slot") == position and t.state.name == "RUNNING":
+            return t.number
     return None
 
 
@@ -62,7 +77,9 @@ def _seconds(later: datetime | None, earlier: datetime) -> float | None:
     return None if later is None else round((later - earlier).total_seconds(), 2)
 
 
-def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: float) -> dict[str, Any]:
+def _one_store(
+    kind: str, workers: int, trials: int, seed: int, deadline_s: float, keep_logs: Path | None = None
+) -> dict[str, Any]:
     from opsnn_opt.store import Store
     from opsnn_opt.store._throwaway import ThrowawayPostgres
     from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study
@@ -94,12 +111,14 @@ def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: floa
         set_max_trials(opened.study, budget)
         rng = np.random.default_rng(seed)
         hang_at = int(rng.integers(budget // 4, budget // 2))
+        slow = {"sigkill": max(1, int(0.15 * budget)), "sigterm": max(2, int(0.3 * budget))}
+        sleeps = {hang_at: HANG_S, **{i: SLOW_S for i in slow.values()}}
         configs = [
-            {"g_exc_nS": round(float(rng.uniform(1.0, 8.0)), 6), "build_sleep_s": HANG_S if i == hang_at else 0.0}
+            {"g_exc_nS": round(float(rng.uniform(1.0, 8.0)), 6), "build_sleep_s": sleeps.get(i, 0.0)}
             for i in range(budget)
         ]
-        for c in configs:
-            opened.study.enqueue_trial(c)
+        for i, c in enumerate(configs):
+            opened.study.enqueue_trial(c, user_attrs={"chaos_slot": i} if i in slow.values() else None)
 
         t0 = time.monotonic()
         logs = root / "logs"
@@ -113,24 +132,22 @@ def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: floa
             )
             procs[p.pid] = p
         faults: dict[str, dict[str, Any]] = {}
-        plan = [("sigkill", 0.15), ("sigterm", 0.3)] + ([("db_restart", 0.5)] if pg is not None else [])
-        hit: set[int] = set()
+        plan = ["sigkill", "sigterm"] + (["db_restart"] if pg is not None else [])
         while any(p.poll() is None for p in procs.values()) and time.monotonic() - t0 < deadline_s:
-            if plan and _finished(opened) >= plan[0][1] * budget:
-                name = plan[0][0]
-                if name == "db_restart":
+            if plan and plan[0] == "db_restart":
+                if _finished(opened) >= 0.5 * budget:
                     at = datetime.now()
                     pg.restart(down_s=3.0)
-                    faults[name] = {"at": at, "down_s": 3.0}
+                    faults["db_restart"] = {"at": at, "down_s": 3.0}
                     plan.pop(0)
-                else:
-                    target = _running_worker(opened, procs, hit)
-                    if target is not None:
-                        pid, number = target
-                        hit.add(pid)
-                        faults[name] = {"at": datetime.now(), "pid": pid, "trial": number, "t": time.monotonic()}
-                        os.kill(pid, signal.SIGKILL if name == "sigkill" else signal.SIGTERM)
-                        plan.pop(0)
+            elif plan:
+                name = plan[0]
+                number = _slow_trial(opened, slow[name])
+                pid = None if number is None else _running_worker(opened, procs, number)
+                if pid is not None:  # caught in its slow build
+                    faults[name] = {"at": datetime.now(), "pid": pid, "trial": number, "t": time.monotonic()}
+                    os.kill(pid, signal.SIGKILL if name == "sigkill" else signal.SIGTERM)
+                    plan.pop(0)
             if "sigterm" in faults and "exit_s" not in faults["sigterm"]:
                 p = procs[faults["sigterm"]["pid"]]
                 if p.poll() is not None:
@@ -142,6 +159,8 @@ def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: floa
             if p.poll() is None:
                 p.kill()
             p.wait()
+        if keep_logs is not None:
+            shutil.copytree(logs, keep_logs / kind, dirs_exist_ok=True)
 
         trials_now = opened.study.get_trials(deepcopy=False)
         rows = {r.trial_number: r for r in store.runs("chaos")}
@@ -218,7 +237,11 @@ def _one_store(kind: str, workers: int, trials: int, seed: int, deadline_s: floa
 
 
 def run_chaos(
-    workers: int = 8, trials: int = 25, stores: tuple[str, ...] = ("sqlite", "postgresql"), seed: int = 1
+    workers: int = 8,
+    trials: int = 25,
+    stores: tuple[str, ...] = ("sqlite", "postgresql"),
+    seed: int = 1,
+    keep_logs: Path | None = None,
 ) -> dict[str, Any]:
     """Run the chaos study on each store; returns the figures per store and overall."""
     from opsnn_opt.store._throwaway import throwaway_unavailable_reason
@@ -230,7 +253,8 @@ def run_chaos(
             if kind == "postgresql" and throwaway_unavailable_reason():
                 out["stores"][kind] = {"skipped": throwaway_unavailable_reason()}
                 continue
-            out["stores"][kind] = _one_store(kind, workers, trials, seed, deadline_s=600 + 6 * workers * trials)
+            deadline_s = 600 + 6 * workers * trials
+            out["stores"][kind] = _one_store(kind, workers, trials, seed, deadline_s, keep_logs)
     finally:
         if saved is None:
             os.environ.pop("OPSNN_ARTIFACTS", None)
@@ -259,7 +283,8 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
     p.add_argument("--trials", type=_positive_int, default=25, help="trials per worker (the study's budget: N × M)")
     p.add_argument("--stores", type=_stores, default=("sqlite", "postgresql"), help="sqlite,postgresql (default both)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--logs", type=Path, help="copy the workers' logs into this folder")
     p.set_defaults(
-        bench=lambda a: run_chaos(a.workers, a.trials, a.stores, a.seed),
+        bench=lambda a: run_chaos(a.workers, a.trials, a.stores, a.seed, a.logs),
         bench_settings=lambda a: {"workers": a.workers, "trials": a.trials, "stores": list(a.stores), "seed": a.seed},
     )

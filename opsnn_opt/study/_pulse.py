@@ -79,7 +79,7 @@ class Pulse(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         if self.is_alive():
-            self.join(5)
+            self.join(1.0)  # a daemon thread: a store call it is waiting on does not delay the exit
 
     def run(self) -> None:
         storage = self.opened.store.optuna_storage()

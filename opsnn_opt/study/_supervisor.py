@@ -184,8 +184,8 @@ class ChildRunner:
         raise ChildError(answer[1])
 
     def close(self) -> None:
-        """Stop the child (politely, then by force)."""
-        if self._proc is not None and self._proc.is_alive():
+        """Stop the child (politely, then by force; at once when the worker is being stopped)."""
+        if self._proc is not None and self._proc.is_alive() and not self.stop_reason():
             try:
                 self._conn.send(None)
             except OSError:
