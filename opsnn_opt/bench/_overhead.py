@@ -4,6 +4,8 @@
    PyNEST (:mod:`opsnn_opt.bench._pynest`), at each N. Target: at most 1.5x.
 2. A whole trial's wall time (build, simulate, collect, write, analyse) against NEST's own
    simulate time, at N=1000 and 1 s. Target: (trial - simulate) <= 10% of simulate.
+3. The same trial run as a worker runs it, in the supervised simulation process, against the
+   in-process run (the cost of the split: a pipe and a pickled result).
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ def run_overhead_bench(
             sim_s = result.timings["sim_s"]
             trial[str(n)] = {"wall_s": wall, **result.timings}
             ratios[f"trial_overhead_vs_sim.n{n}"] = (wall - sim_s) / sim_s
+            if n == sizes[0]:  # the same trial in a worker's supervised simulation process
+                from opsnn_opt.bench._supervised import supervised_trial
+
+                trial[f"{n}_supervised"] = sup = supervised_trial(spec, Path(tmp), wall, repeats=1)
+                ratios[f"trial_supervised_vs_in_process.n{n}"] = sup["vs_in_process"]
+                ratios[f"trial_overhead_vs_sim_supervised.n{n}"] = (sup["wall_s"] - sup["sim_s"]) / sup["sim_s"]
     first = sizes[0]
     targets = {"build_opsnn_vs_pynest_max": TARGET_BUILD_RATIO, "trial_overhead_vs_sim_max": TARGET_TRIAL_OVERHEAD}
     met = {

@@ -43,7 +43,13 @@ def test_scan_with_plot(workdir, capsys):
 def test_overhead(workdir, capsys):
     d = bench(capsys, "overhead", "--sizes", "40", "--simtime", "50", "--repeats", "1", "--no-record")
     assert set(d["build"]["40"]) == {"opsnn_s", "pynest_s"}
-    assert {"build_opsnn_vs_pynest.n40", "trial_overhead_vs_sim.n40"} == set(d["ratios"])
+    assert {
+        "build_opsnn_vs_pynest.n40",
+        "trial_overhead_vs_sim.n40",
+        "trial_supervised_vs_in_process.n40",
+        "trial_overhead_vs_sim_supervised.n40",
+    } == set(d["ratios"])
+    assert d["trial"]["40_supervised"]["wall_s"] > d["trial"]["40_supervised"]["sim_s"] > 0
     assert set(d["targets_met"]) == set(d["targets"])
     assert Store().bench_runs() == []
 
