@@ -36,7 +36,7 @@ HANG_S = 3600.0
 #: The build sleep of the trials whose workers are signalled: long enough to be caught in it.
 SLOW_S = 4.0
 _SPACE = {
-    "model": "faulty",
+    "model": "opsnn_opt.models._faulty:Faulty",
     "simtime_ms": 100.0,
     "chunk_ms": 50.0,
     "timeout_s": TIMEOUT_S,

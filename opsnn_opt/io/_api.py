@@ -9,14 +9,23 @@ from typing import Any
 import neo
 
 from opsnn_opt.errors import ConfigError, ResultsFileError
-from opsnn_opt.io import _compact_nix, _neonix, _pickle
+from opsnn_opt.io import _compact_nix, _compact_read, _neonix, _pickle
 from opsnn_opt.io._atomic import write_atomically
 from opsnn_opt.io._detect import nix_flavour, open_nix, sniff
 from opsnn_opt.io._keys import METADATA_KEY
 from opsnn_opt.io._metadata import normalise_metadata
 from opsnn_opt.io._nixfast import close_nix
+from opsnn_opt.io._recording import Recording, recording_from_block
 
-__all__ = ["FORMATS", "FORMAT_VERSION", "read_block", "read_metadata", "write_block"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_VERSION",
+    "read_block",
+    "read_metadata",
+    "read_recording",
+    "write_block",
+    "write_recording",
+]
 
 #: Valid values of ``format``: our compact NIX layout, neo's NixIO layout, a pickled Block.
 FORMATS: tuple[str, ...] = ("nix", "neo-nix", "pickle")
@@ -81,6 +90,50 @@ def write_block(
     return write_atomically(path, lambda tmp: writer(block, tmp, meta))
 
 
+def write_recording(
+    recording: Recording,
+    path: str | Path,
+    *,
+    format: str = "nix",
+    metadata: Mapping[str, Any] | None = None,
+    name: str = "",
+    description: str = "",
+) -> Path:
+    """Write a run's :class:`Recording` to ``path`` atomically.
+
+    The ``"nix"`` format is written straight from the arrays; ``"neo-nix"`` and ``"pickle"``
+    first build the neo Block (:meth:`Recording.to_block`). Either way :func:`read_block`
+    returns the same Block.
+
+    Parameters
+    ----------
+    recording
+        The flat recordings of a run.
+    path, format, metadata
+        As for :func:`write_block`.
+    name, description
+        Name and description of the Block.
+
+    Raises
+    ------
+    ConfigError, ResultsFileError
+        As for :func:`write_block`.
+    """
+    if format not in _WRITERS:
+        raise ConfigError(f"format must be one of {', '.join(map(repr, FORMATS))}, but got {format!r}")
+    if format != "nix":
+        return write_block(recording.to_block(name, description), path, format=format, metadata=metadata)
+    meta = normalise_metadata(metadata)
+    return write_atomically(
+        path, lambda tmp: _compact_nix.write_compact_recording(recording, tmp, meta, name, description)
+    )
+
+
+def read_recording(path: str | Path, *, allow_pickle: bool = False) -> Recording:
+    """Read a results file as a flat :class:`Recording` (see :func:`read_block` for the arguments)."""
+    return recording_from_block(read_block(path, allow_pickle=allow_pickle))
+
+
 def detect_format(path: str | Path) -> str:
     """The format (one of :data:`FORMATS`) of an existing results file, from its content.
 
@@ -137,7 +190,7 @@ def read_block(path: str | Path, *, allow_pickle: bool = False) -> neo.Block:
     try:
         if nix_flavour(nf, path) == "nix":
             try:
-                return _compact_nix.read_compact(nf, path)
+                return _compact_read.read_compact(nf, path)
             except ResultsFileError:
                 raise
             except _CORRUPT as exc:
@@ -179,7 +232,7 @@ def read_metadata(path: str | Path, *, allow_pickle: bool = False) -> dict[str, 
     nf = open_nix(path)
     try:
         if nix_flavour(nf, path) == "nix":
-            return _compact_nix.read_compact_metadata(nf, path)
+            return _compact_read.read_compact_metadata(nf, path)
         return _neonix.read_neonix_metadata(nf)
     except ResultsFileError:
         raise

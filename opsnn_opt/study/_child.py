@@ -15,7 +15,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import SpikeAccumulator
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["Pruned", "child_main", "prune_check"]
@@ -27,16 +27,17 @@ class Pruned(Exception):
     """A prune rule was breached between chunks; the message says which and when."""
 
 
-def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, Callable[[], SpikeData]], None] | None:
-    """Between chunks, compute the rules' metrics on the spikes so far; raise :class:`Pruned` on a breach."""
+def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, SpikeAccumulator], None] | None:
+    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
+    raise :class:`Pruned` on a breach."""
     if not rules:
         return None
 
-    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
+    def check(t_ms: float, so_far: SpikeAccumulator) -> None:
         due = [r for r in rules if r.after_ms <= t_ms]
         if not due:
             return
-        values = compute_metrics(spikes(), {r.metric for r in due})
+        values = so_far.metrics({r.metric for r in due})
         for rule in due:
             value = values[rule.metric]
             if rule.breached(value):
@@ -66,7 +67,7 @@ def _warm_up(backend: Any) -> None:
         return
     spec = RunSpec.create("balanced", {"n_neurons": 10, "p_connect": 0.1}, simtime_ms=20.0, chunk_ms=10.0)
     with tempfile.TemporaryDirectory(prefix="opsnn-warm-") as tmp:
-        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, spikes: spikes())
+        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, so_far: so_far.metrics({"rate_hz.exc"}))
 
 
 def child_main(conn: Any, parent_pid: int) -> None:

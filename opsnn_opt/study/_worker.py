@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.backends import Backend
-from opsnn_opt.store import TrialRun
+from opsnn_opt.store import TrialRun, set_trial_user_attrs
+from opsnn_opt.store._retry import retry_call
 from opsnn_opt.study._child import Pruned
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
@@ -124,7 +125,7 @@ class Worker:
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
             attrs = {**result_json["metrics"], **result.timings}
-            attrs.update(peak_rss_mb=result.peak_rss_mb, results_path=result.results_path)
+            attrs.update(threads=spec.threads, peak_rss_mb=result.peak_rss_mb, results_path=result.results_path)
             constraints = [(c.key, v) for c, v in zip(o.objective.constraints, o.objective.violations(result.metrics))]
             scores = o.objective.evaluate(result.metrics, result)
             if any(math.isnan(s) for s in scores):
@@ -164,12 +165,14 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
     try:
         if storage.get_trial(trial_id).state.is_finished():
             raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
-        for key, value in outcome.user_attrs.items():
-            storage.set_trial_user_attr(trial_id, key, value)
-        if outcome.user_attrs:
-            storage.set_trial_user_attr(trial_id, RESULT_KEYS, sorted(outcome.user_attrs))
+        attrs = dict(outcome.user_attrs)
+        if attrs:
+            attrs[RESULT_KEYS] = sorted(outcome.user_attrs)
         if outcome.reason is not None and outcome.state == "FAIL":
-            storage.set_trial_user_attr(trial_id, "fail_reason", outcome.reason)
+            attrs["fail_reason"] = outcome.reason
+        if attrs:  # in one transaction (retried as a whole through an outage)
+            trial = optuna.trial.Trial(opened.study, trial_id)
+            retry_call(set_trial_user_attrs, trial, attrs, what="reporting a trial's attributes")
         for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
             storage.set_trial_system_attr(trial_id, f"constraints:{key}", float(value))
         told = opened.study.tell(
