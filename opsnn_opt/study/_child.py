@@ -1,7 +1,7 @@
 """The simulation process of a worker: imports the simulator once and runs trial after trial.
 
 It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
-``("run", spec, out_dir, prune_rules)`` per trial, and answers ``("ready",)``,
+``("run", spec, out_dir, prune_rules, metric_plugins)`` per trial, and answers ``("ready",)``,
 ``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
 supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
 reaches the whole process group, and the supervisor decides what happens to the trial.
@@ -72,6 +72,7 @@ def _warm_up(backend: Any) -> None:
 
 def child_main(conn: Any, parent_pid: int) -> None:
     """Serve runs until the pipe closes or ``None`` arrives."""
+    from opsnn_opt.analysis._plugins import load_metric
     from opsnn_opt.backends import get_backend
     from opsnn_opt.pipeline import run
 
@@ -94,7 +95,9 @@ def child_main(conn: Any, parent_pid: int) -> None:
                 _warm_up(backend)
                 conn.send(("ready",))
                 continue
-            _, spec, out_dir, rules = message
+            _, spec, out_dir, rules, plugins = message
+            for ref in plugins:  # the objective's user metrics, registered here as in the supervisor
+                load_metric(ref, "the study's objective [[plugins]] 'metrics'")
             backend = backends.setdefault(spec.backend, get_backend(spec.backend))
             conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules))))
         except Pruned as exc:

@@ -64,7 +64,7 @@ class InProcessRunner:
     def __init__(self, backend: Any) -> None:
         self.backend = backend
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
+    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...], plugins: tuple[str, ...] = ()) -> Any:
         from opsnn_opt.pipeline import run
 
         return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules))
@@ -171,11 +171,12 @@ class ChildRunner:
             self._start()
             self.restarts += 1
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
+    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...], plugins: tuple[str, ...] = ()) -> Any:
         """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
-        or a ``RuntimeError`` with the child's error message."""
+        or a ``RuntimeError`` with the child's error message. ``plugins`` are the references of
+        the user metrics to register in the child first."""
         self.ensure_started()
-        self._conn.send(("run", spec, str(out_dir), rules))
+        self._conn.send(("run", spec, str(out_dir), rules, tuple(plugins)))
         answer = self._wait(self.timeout_s)
         if answer[0] == "ok":
             return answer[1]

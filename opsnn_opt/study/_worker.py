@@ -121,7 +121,7 @@ class Worker:
             trial.set_user_attr("seed", spec.seed)
             # A RUNNING row shows where a trial was if its worker dies.
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
-            result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune)
+            result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune, o.objective.plugins)
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
             attrs = {**result_json["metrics"], **result.timings}

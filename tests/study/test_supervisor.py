@@ -40,7 +40,7 @@ def test_a_hung_a_crashed_and_a_bloated_trial_fail_and_the_worker_goes_on(workdi
     assert states[1] == ("FAIL", "the simulation process was killed by SIGSEGV")
     assert states[2][0] == "FAIL"
     assert states[2][1].startswith("exceeded the memory limit of 1000 MB (max_memory_mb): peak ")
-    assert float(states[2][1].split("peak ")[1].split()[0]) > 1000
+    assert float(states[2][1].split("peak ")[1].split()[0]) >= 1000
     assert states[3] == ("COMPLETE", None)
     rows = Store(storage_url).runs("faults")
     assert [(r.state, r.fail_reason) for r in rows] == [(s, r) for s, r in states]
