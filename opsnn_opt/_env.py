@@ -36,6 +36,7 @@ ENV_VARS: dict[str, EnvVar] = {
     for v in (
         EnvVar("OPSNN_STORAGE", "database URL of the study store", default=None, kind="url"),
         EnvVar("OPSNN_ARTIFACTS", "folder for per-trial results files", kind="path"),
+        EnvVar("OPSNN_ARTIFACT_STORE", "the artifact store: a folder or s3://BUCKET[/PREFIX]", kind="path"),
         EnvVar("OPSNN_HEARTBEAT_S", "seconds between a worker's heartbeats", default=30, low=1, high=3600, whole=True),
         EnvVar("OPSNN_GRACE_S", "seconds without a heartbeat before a trial is stale", 300, 2, 86400, whole=True),
         EnvVar("OPSNN_DB_RETRY_S", "seconds a store call retries through an outage", default=300, low=0, high=86400),

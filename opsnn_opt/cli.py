@@ -11,7 +11,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,7 @@ def _best_dict(opened: Any) -> list[dict[str, Any]]:
             "params": t.params,
             "metrics": {m: t.user_attrs.get(m) for m in opened.objective.metric_names},
             "results_path": t.user_attrs.get("results_path"),
+            "artifacts": t.user_attrs.get("artifacts") or {},
         }
         for t in best_trials(opened)
     ]
@@ -140,12 +141,16 @@ def _print_best(opened: Any) -> None:
             + ", ".join(f"{k}={'nan' if v is None else format(v, '.4g')}" for k, v in b["metrics"].items())
         )
         print(f"  results: {b['results_path']}")
+        for filename, artifact_id in b["artifacts"].items():
+            print(f"  artifact {filename}: {artifact_id}")
+        if b["artifacts"]:
+            print(f"  download: opsnn fetch {opened.name} {b['trial']}")
 
 
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
     from opsnn_opt.study._budget import max_trials
-    from opsnn_opt.study._cli import limit_args
+    from opsnn_opt.study._worker_cli import limit_args
     from opsnn_opt.study._report import time_in_simulator
 
     opened = _open(args)
@@ -156,7 +161,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     share = time_in_simulator(opened)
     if share:
         print(share)
-    print(f"browse it: optuna-dashboard {opened.store.display_url}")
+    print(f"browse it: opsnn dashboard --storage {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
         return 1
@@ -188,6 +193,8 @@ def cmd_study_show(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         print(format_table(rows))
+        if any(r["artifacts"] for r in rows):  # ids: --json; the files: opsnn fetch
+            print(f"artifact ids: opsnn study show {args.name} --json; files: opsnn fetch {args.name} TRIAL")
     return 0
 
 
@@ -210,14 +217,22 @@ def cmd_study_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1; got {text!r}")
-    return value
+def whole_number(low: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number >= ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {low}; got {text!r}")
+        return value
+
+    return parse
+
+
+_positive_int = whole_number(1)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -232,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     storage = argparse.ArgumentParser(add_help=False)
     storage.add_argument("--storage", help="database URL (default: $OPSNN_STORAGE, else ./storage/opsnn.sqlite3)")
+    from opsnn_opt.study import _cli as study_cli  # fetch, rerun, dashboard and --artifact-store
+
+    study_cli.add_arguments(storage)
 
     p = sub.add_parser("run", help="run one configuration: build, simulate, write, analyse")
     p.add_argument("model")
@@ -285,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-trials", type=_positive_int, help="the study's total trial budget, shared by all workers")
     p.set_defaults(func=cmd_study_create)
 
-    from opsnn_opt.study._cli import add_limit_options, add_study_commands
+    from opsnn_opt.study._worker_cli import add_limit_options, add_study_commands
 
     p = study.add_parser("run", parents=[storage], help="run trials with local worker processes")
     p.add_argument("name")
@@ -313,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
+    study_cli.add_commands(sub, storage)
     from opsnn_opt.cluster._cli import add_commands as add_cluster_commands
 
     add_cluster_commands(sub, storage)
@@ -345,7 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_log_masking()
     try:
         check_environment()
-        return args.func(args)
+        from opsnn_opt.study._cli import artifact_store_option
+
+        with artifact_store_option(args):
+            return args.func(args)
     except OpsnnError as exc:
         if args.debug:
             traceback.print_exc()

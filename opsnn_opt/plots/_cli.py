@@ -11,7 +11,7 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["KINDS", "add_commands", "plot_results", "save_png"]
+__all__ = ["KINDS", "SPATIAL_KINDS", "add_commands", "draw_results", "load_results", "plot_results", "save_png"]
 
 
 def _kinds() -> dict[str, tuple[Callable[..., Any], bool]]:
@@ -27,6 +27,8 @@ def _kinds() -> dict[str, tuple[Callable[..., Any], bool]]:
 
 #: Valid ``--kind`` values, in the order the help lists them.
 KINDS: tuple[str, ...] = ("raster", "rate", "wave-frames", "latency")
+#: The kinds that need neuron positions (a spatial model's run).
+SPATIAL_KINDS: tuple[str, ...] = ("wave-frames", "latency")
 
 
 def save_png(fig: Any, path: str | os.PathLike[str], dpi: int = 100) -> Path:
@@ -72,27 +74,35 @@ def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathL
     ResultsFileError
         If the file exists but is not a readable results file.
     """
+    if kind not in KINDS:
+        raise ConfigError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    path = Path(results)
+    data, meta = load_results(path)
+    return draw_results(data, meta, kind, Path(out) if out else path.with_name(f"{kind}.png"), path)
+
+
+def load_results(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The spikes of a results file and its run metadata, read once for any number of figures."""
     from opsnn_opt.analysis import SpikeData
     from opsnn_opt.io import read_block
 
-    kinds = _kinds()
-    if kind not in kinds:
-        raise ConfigError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
-    path = Path(results)
     if not path.is_file():
         raise ConfigError(f"results file {str(path)!r} does not exist")
     block = read_block(path)
-    meta = block.annotations.get("opsnn_metadata") or {}
-    data = SpikeData.from_block(block)
-    draw, spatial = kinds[kind]
+    return SpikeData.from_block(block), block.annotations.get("opsnn_metadata") or {}
+
+
+def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: Path) -> Path:
+    """Draw one figure of loaded results (see :func:`load_results`) and save it as PNG."""
+    draw, spatial = _kinds()[kind]
     model = meta.get("model", "?")
     if spatial and not data.has_positions:
         raise ConfigError(
-            f"--kind {kind} needs neuron positions, but {str(path)!r} is a run of {model!r}, "
+            f"--kind {kind} needs neuron positions, but {str(source)!r} is a run of {model!r}, "
             f"which has none (use a spatial model such as v1_sheet)"
         )
     title = f"{model}, {data.duration_ms:g} ms, seed {meta.get('seed', '?')}: {kind}"
-    return save_png(draw(data, title=title), Path(out) if out else path.with_name(f"{kind}.png"))
+    return save_png(draw(data, title=title), out)
 
 
 def cmd_plot(args: argparse.Namespace) -> int:

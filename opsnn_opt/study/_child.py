@@ -13,9 +13,11 @@ import ctypes
 import os
 import signal
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-from opsnn_opt.analysis import SpikeAccumulator
+from opsnn_opt.analysis import SpikeAccumulator, SpikeData
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["Pruned", "child_main", "prune_check"]
@@ -27,9 +29,12 @@ class Pruned(Exception):
     """A prune rule was breached between chunks; the message says which and when."""
 
 
-def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, SpikeAccumulator], None] | None:
+def prune_check(
+    rules: tuple[PruneRule, ...], on_prune: Callable[[SpikeData], Any] | None = None
+) -> Callable[[float, SpikeAccumulator], None] | None:
     """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
-    raise :class:`Pruned` on a breach."""
+    on a breach, hand the spikes so far to ``on_prune`` (figures of the pruned run), then raise
+    :class:`Pruned`."""
     if not rules:
         return None
 
@@ -41,9 +46,18 @@ def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, SpikeAccumulat
         for rule in due:
             value = values[rule.metric]
             if rule.breached(value):
+                if on_prune is not None:
+                    on_prune(so_far.spike_data())
                 raise Pruned(f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms")
 
     return check
+
+
+def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
+    """What a pruned run leaves: its raster and rate so far, beside where its results would be."""
+    from opsnn_opt.study._artifacts import draw_partial_figures
+
+    return partial(draw_partial_figures, out_dir=Path(out_dir), model=spec.model, seed=spec.seed)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -99,7 +113,7 @@ def child_main(conn: Any, parent_pid: int) -> None:
             for ref in plugins:  # the objective's user metrics, registered here as in the supervisor
                 load_metric(ref, "the study's objective [[plugins]] 'metrics'")
             backend = backends.setdefault(spec.backend, get_backend(spec.backend))
-            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules))))
+            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules, figures(spec, out_dir)))))
         except Pruned as exc:
             conn.send(("pruned", str(exc)))
         except Exception as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from opsnn_opt.study._feasibility import feasibility
 from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["best_trials", "format_cell", "format_table", "time_in_simulator", "trial_rows"]
@@ -27,9 +28,11 @@ def best_trials(opened: OpenStudy) -> list[Any]:
 
 
 def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
-    """One dict per trial: number, state, value(s), free parameters, objective metrics, timings."""
+    """One dict per trial: number, state, value(s), free parameters, objective metrics, timings,
+    the network state, feasibility (with the violated constraints in the note) and artifacts."""
     free = [p.name for p in opened.space.free]
     metrics = opened.objective.metric_names
+    constraint_metric = {c.key: c.metric for c in opened.objective.constraints}
     rows = []
     for t in opened.study.get_trials(deepcopy=False):
         row: dict[str, Any] = {
@@ -40,9 +43,22 @@ def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
         row.update({p: t.params.get(p) for p in free})
         row.update({m: t.user_attrs.get(m) for m in metrics})
         row["sim_s"] = t.user_attrs.get("sim_s")
-        row["note"] = t.user_attrs.get("fail_reason") or t.user_attrs.get("pruned_reason") or ""
+        row["network_state"] = t.user_attrs.get("network_state")
+        feasible, violated = feasibility(t)
+        row["feasible"] = feasible
+        row["artifacts"] = t.user_attrs.get("artifacts") or {}
+        note = t.user_attrs.get("fail_reason") or t.user_attrs.get("pruned_reason") or ""
+        if violated:
+            note = "; ".join([note] * bool(note) + [_violation(k, constraint_metric, t.user_attrs) for k in violated])
+        row["note"] = note
         rows.append(row)
     return rows
+
+
+def _violation(key: str, constraint_metric: dict[str, str], attrs: dict[str, Any]) -> str:
+    metric = constraint_metric.get(key)
+    value = attrs.get(metric) if metric else None
+    return f"violates {key}" + (f" ({metric} = {value:.4g})" if isinstance(value, int | float) else "")
 
 
 def time_in_simulator(opened: OpenStudy) -> str | None:
@@ -70,6 +86,10 @@ def time_in_simulator(opened: OpenStudy) -> str | None:
 def format_cell(value: Any) -> str:
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, dict):  # artifacts: how many (``--json`` and ``opsnn fetch`` give them)
+        return f"{len(value)} files" if value else "-"
     if isinstance(value, float):
         return "nan" if math.isnan(value) else f"{value:.4g}"
     if isinstance(value, list):

@@ -19,6 +19,7 @@ from typing import Any
 from opsnn_opt import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
+from opsnn_opt.study._describe import describe_study
 from opsnn_opt.study._objective import ObjectiveSpec
 from opsnn_opt.study._space import SearchSpace
 
@@ -137,6 +138,7 @@ def create_study(
     study.set_user_attr(ATTR_UID, uuid.uuid4().hex[:12])
     study.set_user_attr("opsnn.space_file", space.source)
     study.set_user_attr("opsnn.objective_file", objective.source)
+    describe_study(study, space, objective)  # metric names and a note for optuna-dashboard
     return OpenStudy(study, space, objective, config, store)
 
 

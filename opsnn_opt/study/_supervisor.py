@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.study._child import Pruned, child_main, prune_check
+from opsnn_opt.study._child import Pruned, child_main, figures, prune_check
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped", "signal_reason"]
@@ -67,7 +67,7 @@ class InProcessRunner:
     def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...], plugins: tuple[str, ...] = ()) -> Any:
         from opsnn_opt.pipeline import run
 
-        return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules))
+        return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules, figures(spec, out_dir)))
 
     def ensure_started(self) -> None:
         pass

@@ -22,7 +22,9 @@ from typing import Any
 from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun, set_trial_user_attrs
 from opsnn_opt.store._retry import retry_call
+from opsnn_opt.study._artifacts import upload_trial_files
 from opsnn_opt.study._child import Pruned
+from opsnn_opt.study._feasibility import metric_attrs, record_constraints
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study._supervisor import ChildError, ChildRunner, InProcessRunner, TrialAborted, WorkerStopped
@@ -124,21 +126,25 @@ class Worker:
             result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune, o.objective.plugins)
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
-            attrs = {**result_json["metrics"], **result.timings}
+            attrs = metric_attrs(result_json["metrics"], result.timings)
             attrs.update(threads=spec.threads, peak_rss_mb=result.peak_rss_mb, results_path=result.results_path)
             constraints = [(c.key, v) for c, v in zip(o.objective.constraints, o.objective.violations(result.metrics))]
             scores = o.objective.evaluate(result.metrics, result)
             if any(math.isnan(s) for s in scores):
                 raise ValueError(f"the objective returned nan: {scores}")
         except Pruned as exc:
-            return Outcome("PRUNED", reason=str(exc), record=record, user_attrs={**attrs, "pruned_reason": str(exc)})
-        except WorkerStopped as exc:
+            outcome = Outcome("PRUNED", reason=str(exc), record=record, user_attrs={**attrs, "pruned_reason": str(exc)})
+        except WorkerStopped as exc:  # stop quickly: no upload, the re-queued trial will have its own
             return Outcome("FAIL", reason=str(exc), record=record, user_attrs=attrs, requeue=True)
         except (TrialAborted, ChildError) as exc:
-            return Outcome("FAIL", reason=str(exc), record=record, user_attrs=attrs)
+            outcome = Outcome("FAIL", reason=str(exc), record=record, user_attrs=attrs)
         except Exception as exc:
-            return Outcome("FAIL", reason=f"{type(exc).__name__}: {exc}", record=record, user_attrs=attrs)
-        return Outcome("COMPLETE", scores, record=record, user_attrs=attrs, constraints=constraints)
+            outcome = Outcome("FAIL", reason=f"{type(exc).__name__}: {exc}", record=record, user_attrs=attrs)
+        else:
+            outcome = Outcome("COMPLETE", scores, record=record, user_attrs=attrs, constraints=constraints)
+        # The trial's files and figures go to the artifact store while the trial still runs.
+        upload_trial_files(trial, self.trial_dir(trial.number), o.store.url)
+        return outcome
 
     def finish(self, trial_number: int, trial_id: int, outcome: Outcome) -> str:
         """Report an outcome: pending file, Optuna, then the row; returns the state recorded."""
@@ -166,6 +172,10 @@ class _TrialRef:
     def set_user_attr(self, key: str, value: Any) -> None:
         self.storage.set_trial_user_attr(self._trial_id, key, value)
 
+    def set_constraint(self, key: str, value: float) -> None:
+        """As ``Trial.set_constraint``, but a value a retried trial inherited is replaced."""
+        self.storage.set_trial_system_attr(self._trial_id, f"constraints:{key}", float(value))
+
 
 def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> str:
     """Tell Optuna, then write the row (a trial finished elsewhere is recorded as such)."""
@@ -183,8 +193,9 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
             attrs["fail_reason"] = outcome.reason
         if attrs:  # in one transaction (retried as a whole through an outage)
             retry_call(set_trial_user_attrs, _TrialRef(storage, trial_id), attrs, what="reporting attributes")
-        for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
-            storage.set_trial_system_attr(trial_id, f"constraints:{key}", float(value))
+        if outcome.constraints:
+            keys, violations = zip(*outcome.constraints)
+            record_constraints(_TrialRef(storage, trial_id), list(keys), list(violations))
         told = opened.study.tell(
             number, outcome.values if state == state.COMPLETE else None, state=state, skip_if_finished=True
         )

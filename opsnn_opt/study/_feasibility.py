@@ -1,0 +1,88 @@
+"""A trial's metrics and constraints, stored so that Optuna and optuna-dashboard both read them right.
+
+Three choices are made here, once, for every trial:
+
+* **Constraints in both forms.** Optuna 5's ``trial.set_constraint`` stores one system attribute
+  per constraint (``constraints:<key>``); optuna-dashboard 0.21 reads only the single list
+  ``constraints`` (Optuna 3's form). Both are written, in the order of the objective's
+  ``[[constraints]]``. Optuna then sees each value twice (under ``<key>`` and under its index),
+  which changes nothing: a trial is feasible when every value is <= 0.
+* **Undefined metrics are left out.** A metric that cannot be computed (the CV of a silent
+  population) is *not* stored as a user attribute, instead of being stored as ``null``. The
+  dashboard marks a user-attribute column unsortable, and drops it from the charts, as soon as
+  one trial holds a non-number there; a missing attribute leaves the column sortable and only
+  that trial without a point. The names of the undefined metrics go into one text attribute,
+  ``undefined_metrics``, so that "not computable" stays distinguishable from "not recorded".
+* **The network state as a label.** Beside the numeric ``state`` (0–4), ``network_state``
+  holds its name (``"AI"``, ``"SR"``, ...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opsnn_opt.analysis import STATE_CODES
+
+__all__ = [
+    "CONSTRAINTS_LIST_KEY",
+    "feasibility",
+    "metric_attrs",
+    "record_constraints",
+    "state_label",
+]
+
+#: The system attribute optuna-dashboard 0.21 reads (``_serializer.CONSTRAINTS_KEY``).
+CONSTRAINTS_LIST_KEY = "constraints"
+_OPTUNA_PREFIX = "constraints:"  # Optuna 5: one system attribute per constraint
+_STATE_LABELS = {code: label for label, code in STATE_CODES.items()}
+
+
+def state_label(code: float | None) -> str | None:
+    """The name of a ``state`` metric's code (``1.0`` → ``"AI"``); None when undefined."""
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return None
+    return _STATE_LABELS.get(int(code))
+
+
+def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, float]) -> dict[str, Any]:
+    """A run's metrics and timings as trial user attributes (see the module docstring)."""
+    attrs: dict[str, Any] = {}
+    undefined = []
+    for key, value in {**metrics, **timings}.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            undefined.append(key)
+        else:
+            attrs[key] = value
+    if undefined:
+        attrs["undefined_metrics"] = ", ".join(undefined)
+    label = state_label(metrics.get("state"))
+    if label is not None:
+        attrs["network_state"] = label
+    return attrs
+
+
+def record_constraints(trial: Any, keys: Sequence[str], violations: Sequence[float]) -> None:
+    """Store constraint violations (<= 0 feasible) in Optuna 5's form and in the dashboard's."""
+    if not keys:
+        return
+    for key, violation in zip(keys, violations):
+        trial.set_constraint(key, violation)
+    trial.storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_LIST_KEY, [float(v) for v in violations])
+
+
+def feasibility(trial: Any) -> tuple[bool | None, list[str]]:
+    """Whether a (frozen) trial met its constraints, and the keys of those it violated.
+
+    Returns ``(None, [])`` for a trial with no constraints recorded (no constraints in the
+    objective, or a trial that failed before its metrics were known).
+    """
+    attrs = trial.system_attrs
+    keyed = {k[len(_OPTUNA_PREFIX) :]: v for k, v in attrs.items() if k.startswith(_OPTUNA_PREFIX)}
+    if not keyed and CONSTRAINTS_LIST_KEY in attrs:  # a trial written with the list only
+        keyed = {f"constraint {i}": v for i, v in enumerate(attrs[CONSTRAINTS_LIST_KEY])}
+    if not keyed:
+        return None, []
+    violated = [k for k, v in keyed.items() if v > 0]
+    return not violated, violated

@@ -1,0 +1,109 @@
+"""Objective names, the study note, the state label and feasibility, without a simulation."""
+
+from __future__ import annotations
+
+import math
+
+import optuna
+import optuna_dashboard
+import pytest
+
+from opsnn_opt.cli import main
+from opsnn_opt.store import Store
+from opsnn_opt.study import create_study, load_objective, load_space
+from opsnn_opt.study._dashboard import describe_old_studies
+from opsnn_opt.study._describe import metric_names, study_note
+from opsnn_opt.study._feasibility import feasibility, metric_attrs, record_constraints, state_label
+from opsnn_opt.study._objective import ObjectiveSpec
+
+
+def objective(text: str) -> ObjectiveSpec:
+    import tomllib
+
+    return ObjectiveSpec.from_dict(tomllib.loads(text), "test.toml", ("exc", "inh"))
+
+
+def test_metric_names_read_like_the_objective():
+    assert metric_names(objective('[[metrics]]\nname = "rate_hz.exc"\ntarget = 5.0\nscale = 5.0\n')) == [
+        "|rate_hz.exc - 5|/5"
+    ]
+    multi = objective(
+        'combine = "multi"\n[[metrics]]\nname = "rate_hz.exc"\ntarget = 5.0\n'
+        '[[metrics]]\nname = "synchrony.exc"\ndirection = "maximize"\n'
+    )
+    assert metric_names(multi) == ["|rate_hz.exc - 5|", "max synchrony.exc"]
+    weighted = objective(
+        '[[metrics]]\nname = "rate_hz.exc"\ntarget = 5.0\n[[metrics]]\nname = "cv_isi.exc"\ntarget = 1.0\nweight = 2.0\n'
+    )
+    assert metric_names(weighted) == ["cost (|rate_hz.exc - 5| + 2·|cv_isi.exc - 1|)"]
+    call = ObjectiveSpec.from_dict(
+        {"callable": "m:f", "directions": ["minimize", "maximize"]}, "t", None, import_callable=False
+    )
+    assert metric_names(call) == ["m:f[0]", "m:f[1]"]
+
+
+def test_the_note_names_model_space_objective_and_constraints(tiny_specs):
+    space_path, objective_path = tiny_specs
+    space = load_space(space_path)
+    note = study_note(space, load_objective(objective_path, space.populations))
+    assert note.startswith("## Model `balanced` on nest\n\nVogels-Abbott")
+    assert "| `g_exc_nS` | nS | 1 to 6, log scale |" in note
+    assert "| `input_rate_hz` | Hz | one of 300, 800 |" in note
+    assert "Fixed: `n_neurons` = 60, `p_connect` = 0.1, `seed` = 7" in note
+    assert "- minimize **cost (|rate_hz.exc - 5|/5 + |cv_isi.exc - 1|/0.25)**" in note
+    assert "- `rate_hz.exc` ≤ 1000" in note
+
+
+def test_a_new_study_has_names_and_a_note_and_an_old_one_gets_them(workdir, tiny_specs):
+    space_path, objective_path = tiny_specs
+    space = load_space(space_path)
+    spec = load_objective(objective_path, space.populations)
+    store = Store()
+    opened = create_study("new", space, spec, store=store)
+    assert opened.study.metric_names == metric_names(spec)
+    assert optuna_dashboard.get_note(opened.study) == study_note(space, spec)
+
+    old = optuna.create_study(study_name="old", storage=store.optuna_storage())
+    for key, value in opened.study.user_attrs.items():
+        old.set_user_attr(key, value)
+    optuna.create_study(study_name="not-ours", storage=store.optuna_storage())
+    assert describe_old_studies(store.optuna_storage()) == ["old"]
+    old = optuna.load_study(study_name="old", storage=store.optuna_storage())
+    assert old.metric_names == metric_names(spec) and "## Model `balanced`" in optuna_dashboard.get_note(old)
+    assert describe_old_studies(store.optuna_storage()) == []
+
+
+def test_state_labels_and_feasibility():
+    assert [state_label(c) for c in (0.0, 1.0, 2.0, 3.0, 4.0)] == ["quiescent", "AI", "SI", "SR", "runaway"]
+    assert state_label(math.nan) is None and state_label(None) is None
+    study = optuna.create_study()
+    trial = study.ask()
+    for key, value in metric_attrs({"rate_hz.exc": 0.0, "cv_isi.exc": None, "state": 0.0}, {"sim_s": 0.5}).items():
+        trial.set_user_attr(key, value)
+    record_constraints(trial, ["rate_hz.exc in [0.5, 50]", "rate_hz.inh in [0, 80]"], [0.5, 0.0])
+    study.tell(trial, 1.0)
+    frozen = study.trials[0]
+    assert frozen.user_attrs == {
+        "rate_hz.exc": 0.0,
+        "state": 0.0,
+        "sim_s": 0.5,
+        "undefined_metrics": "cv_isi.exc",
+        "network_state": "quiescent",
+    }
+    assert frozen.system_attrs["constraints"] == [0.5, 0.0]  # the list optuna-dashboard 0.21 reads
+    assert frozen.constraints["rate_hz.exc in [0.5, 50]"] == 0.5  # Optuna 5's own form
+    assert feasibility(frozen) == (False, ["rate_hz.exc in [0.5, 50]"])
+
+
+def test_dashboard_port_out_of_range_is_refused(workdir, capsys):
+    assert main(["dashboard", "--port", "70000"]) == 2
+    assert "--port must be a whole number in [1, 65535]; got 70000" in capsys.readouterr().err
+    assert main(["dashboard", "--port", "x"]) == 2
+
+
+@pytest.mark.parametrize("bad", ["gs://bucket/x", "s3://"])
+def test_a_bad_artifact_store_stops_a_worker_before_anything_runs(workdir, capsys, bad, monkeypatch):
+    monkeypatch.setenv("OPSNN_ARTIFACT_STORE", bad)
+    assert main(["worker", "anything"]) == 2
+    err = capsys.readouterr().err
+    assert f"--artifact-store/OPSNN_ARTIFACT_STORE must be a folder or s3://BUCKET[/PREFIX]; got {bad!r}" in err
