@@ -150,8 +150,8 @@ def _print_best(opened: Any) -> None:
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
     from opsnn_opt.study._budget import max_trials
-    from opsnn_opt.study._worker_cli import limit_args
     from opsnn_opt.study._report import time_in_simulator
+    from opsnn_opt.study._worker_cli import limit_args
 
     opened = _open(args)
     if args.n_trials is None and max_trials(opened.study) is None:
