@@ -92,6 +92,10 @@ def cmd_study_create(args: argparse.Namespace) -> int:
         store=Store(args.storage),
         load_if_exists=args.load_if_exists,
     )
+    if args.max_trials is not None:
+        from opsnn_opt.study._budget import set_max_trials
+
+        set_max_trials(opened.study, args.max_trials)
     print(
         f"study {opened.name!r}: model {space.model} on {space.backend}, "
         f"{len(space.free)} free parameters, directions {objective.directions}, sampler {args.sampler}, "
@@ -145,10 +149,14 @@ def _print_best(opened: Any) -> None:
 
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
+    from opsnn_opt.study._budget import max_trials
     from opsnn_opt.study._report import time_in_simulator
+    from opsnn_opt.study._worker_cli import limit_args
 
     opened = _open(args)
-    failed_workers = run_local_workers(opened, args.n_trials, args.workers)
+    if args.n_trials is None and max_trials(opened.study) is None:
+        raise ConfigError(f"--n-trials is required: study {opened.name!r} has no max_trials budget")
+    failed_workers = run_local_workers(opened, args.n_trials, args.workers, limits=limit_args(args))
     _print_best(opened)
     share = time_in_simulator(opened)
     if share:
@@ -161,9 +169,19 @@ def cmd_study_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import faulthandler
+    import signal
+
     from opsnn_opt.study import Worker
 
-    Worker(_open(args, args.worker_index)).run(args.n_trials)
+    try:  # `kill -USR1 PID` prints where a worker is
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    except (AttributeError, ValueError, OSError):
+        pass
+
+    Worker(_open(args, args.worker_index), timeout_s=args.timeout, max_memory_mb=args.max_memory).run(
+        args.n_trials, args.until_done
+    )
     return 0
 
 
@@ -282,13 +300,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="sampler seed (mixed with each worker's index and the study's trial count)",
     )
     p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
+    p.add_argument("--max-trials", type=_positive_int, help="the study's total trial budget, shared by all workers")
     p.set_defaults(func=cmd_study_create)
+
+    from opsnn_opt.study._worker_cli import add_limit_options, add_study_commands
 
     p = study.add_parser("run", parents=[storage], help="run trials with local worker processes")
     p.add_argument("name")
-    p.add_argument("--n-trials", type=_positive_int, required=True)
+    p.add_argument("--n-trials", type=_positive_int, help="trials to run (default: up to the study's max_trials)")
     p.add_argument("--workers", type=_positive_int, default=1)
+    add_limit_options(p)
     p.set_defaults(func=cmd_study_run)
+    add_study_commands(study, storage)
 
     for name, func, text in (
         ("show", cmd_study_show, "a table of the trials and their metrics"),
@@ -312,11 +335,21 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.plots._study_cli import add_commands as add_study_plot_commands
 
     add_study_plot_commands(sub, storage, study)
+    from opsnn_opt.cluster._cli import add_commands as add_cluster_commands
+
+    add_cluster_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")
-    p.add_argument("--n-trials", type=_positive_int, default=1)
+    p.add_argument(
+        "--n-trials",
+        type=_positive_int,
+        default=None,
+        help="stop after this many trials (default: serve until the study's max_trials is met, or until stopped)",
+    )
+    add_limit_options(p)
     p.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--until-done", type=_positive_int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_worker)
     return parser
 
@@ -328,7 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from opsnn_opt._env import check_environment
+    from opsnn_opt._mask import install_log_masking, mask_secrets
+
+    install_log_masking()
     try:
+        check_environment()
         from opsnn_opt.study._cli import artifact_store_option
 
         with artifact_store_option(args):
@@ -336,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OpsnnError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"opsnn: error: {exc}", file=sys.stderr)
+        print(f"opsnn: error: {mask_secrets(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("opsnn: interrupted", file=sys.stderr)

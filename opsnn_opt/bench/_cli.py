@@ -22,6 +22,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._seed",
     "opsnn_opt.bench._brunel",
     "opsnn_opt.bench._workers",
+    "opsnn_opt.bench._chaos",
 )
 
 

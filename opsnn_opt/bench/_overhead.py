@@ -8,6 +8,9 @@
    chunks without a rule, and in 100 chunks with the rule. Target: at most 3 % with the rule in
    10 chunks. The whole-trial ratio (wall - simulate) / simulate is reported at every N.
 3. NEST with 2 threads against 1 at the largest N: the ratio of simulate times.
+4. The first N's trial (rule, 10 chunks) run as a worker runs it, in its supervised simulation
+   process, against the same trial in this process: the cost of the split (a pipe, a pickled
+   result), ``trial_supervised_vs_in_process``.
 
 Each trial configuration runs ``--repeats`` times and the run with the median overhead is
 reported. Trials run after a warm-up in the same process, as a worker runs its trials: the imports
@@ -32,22 +35,15 @@ TARGET_OVERHEAD_EXCL_BUILD = 0.03
 DEMO_PRUNE = {"metric": "rate_hz.all", "max": 150.0, "after_ms": 200.0}
 
 
-class _BenchTrial:
-    """Stands in for the Optuna trial the prune check tells of a breach (none is expected)."""
-
-    def set_user_attr(self, key: str, value: Any) -> None:
-        pass
-
-
 def _trial(backend: Any, spec: Any, folder: Path, rule: bool, repeats: int = 1) -> dict[str, float]:
     """One configuration run ``repeats`` times; the figures of the run with the median overhead."""
     from opsnn_opt.pipeline import run
+    from opsnn_opt.study._child import prune_check
     from opsnn_opt.study._objective import PruneRule
-    from opsnn_opt.study._worker import _prune_check
 
     runs = []
     for k in range(max(repeats, 1)):
-        on_chunk = _prune_check(_BenchTrial(), (PruneRule(**DEMO_PRUNE),)) if rule else None
+        on_chunk = prune_check((PruneRule(**DEMO_PRUNE),)) if rule else None
         t0 = time.perf_counter()
         result = run(spec, folder / str(k), backend=backend, on_chunk=on_chunk)
         wall = time.perf_counter() - t0
@@ -104,6 +100,13 @@ def run_overhead_bench(
                 runs["rule_100_chunks"] = _trial(backend, many, Path(tmp) / f"many-{n}", True, repeats)
                 for name, r in runs.items():
                     ratios[f"overhead_excl_build.{name}.n{n}"] = r["overhead_excl_build"]
+                # The same trial as a worker runs it, in its supervised simulation process.
+                from opsnn_opt.bench._supervised import supervised_trial
+                from opsnn_opt.study._objective import PruneRule
+
+                sup = supervised_trial(spec, Path(tmp), runs["rule_10_chunks"]["wall_s"], (PruneRule(**DEMO_PRUNE),))
+                runs["supervised_rule_10_chunks"] = sup
+                ratios[f"trial_supervised_vs_in_process.n{n}"] = sup["vs_in_process"]
             if n == sizes[-1]:
                 two = RunSpec.create("balanced", {"n_neurons": n}, simtime_ms=simtime_ms, threads=2)
                 runs["threads_1"] = _trial(backend, spec, Path(tmp) / f"t1-{n}", rule=False)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["DEFAULT_DIR", "artifacts_root", "display_url", "resolve_storage_url", "sqlite_path"]
+__all__ = ["DEFAULT_DIR", "artifacts_root", "check_url", "display_url", "resolve_storage_url", "sqlite_path"]
 
 DEFAULT_DIR = "storage"
 SQLITE_NAME = "opsnn.sqlite3"
@@ -23,7 +24,7 @@ _README = """# storage/
 The default home of the opsnn_opt study store, created on first use.
 
 - `opsnn.sqlite3`: the Optuna studies and opsnn_opt's own tables (one SQLite file).
-- `artifacts/<study>/trial-<number>/`: each trial's results file.
+- `artifacts/<study>-<id>/trial-<number>/`: each trial's results file (the id is unique per study).
 - `logs/`: the output of local worker processes.
 
 SQLite is for one machine. To share a study between machines, point every command at
@@ -57,18 +58,23 @@ def resolve_storage_url(url: str | None = None) -> str:
     return url
 
 
-def _parse(url: str):
+def check_url(url: str, where: str = "--storage/OPSNN_STORAGE"):
+    """Parse a storage URL; a bad one is a one-line :class:`ConfigError` with its password masked."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     allowed = f"a database URL starting with one of {', '.join(s + '://' for s in _SCHEMES)}"
+    shown = mask_secrets(url)
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise ConfigError(f"--storage/OPSNN_STORAGE must be {allowed}; got {url!r} ({exc})") from None
+        raise ConfigError(f"{where} must be {allowed}; got {shown!r} ({mask_secrets(str(exc))})") from None
     if parsed.get_backend_name() not in _SCHEMES:
-        raise ConfigError(f"--storage/OPSNN_STORAGE must be {allowed}; got {url!r}")
+        raise ConfigError(f"{where} must be {allowed}; got {shown!r}")
     return parsed
+
+
+_parse = check_url
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -80,8 +86,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def display_url(url: str) -> str:
-    """The URL with its password hidden, for messages."""
-    return _parse(url).render_as_string(hide_password=True)
+    """The URL with its password hidden (``user:***@`` and ``?password=***``), for messages."""
+    return mask_secrets(_parse(url).render_as_string(hide_password=True))
 
 
 def artifacts_root(url: str) -> Path:

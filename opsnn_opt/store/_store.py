@@ -23,24 +23,30 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from opsnn_opt._env import env_number
+from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
-from opsnn_opt.store._tables import Base, BenchRun, TrialRun, add_missing_columns
+from opsnn_opt.store._retry import OutageError, is_connection_error, retry_call
+from opsnn_opt.store._schema import ensure_schema
+from opsnn_opt.store._tables import BenchRun, TrialRun
 
 __all__ = ["Store"]
 
 SQLITE_BUSY_TIMEOUT_S = 120.0
-# A worker beats every OPSNN_HEARTBEAT_S; a running trial silent for OPSNN_GRACE_S is stale.
-HEARTBEAT_INTERVAL_S = 30
-# NEST holds Python's lock while it builds or simulates a chunk, which silences the heartbeat:
-# a chunk (and a build) must take less than the grace period, or a live trial is taken for dead.
-GRACE_PERIOD_S = 300
+# A worker beats every OPSNN_HEARTBEAT_S (default 30); a running trial silent for OPSNN_GRACE_S
+# (default 300) is stale. The worker's supervisor beats while its child simulates, so NEST holding
+# Python's lock in the child never silences the heartbeat.
 _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
 
 
 def _engine_kwargs(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):  # any driver spelling, file or memory
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
+    if os.environ.get("OPSNN_OPTUNA_PROXY"):  # behind the proxy, hold no idle connection
+        from sqlalchemy.pool import NullPool
+
+        return {"poolclass": NullPool}
     return {"pool_pre_ping": True}
 
 
@@ -51,19 +57,21 @@ class Store:
         self.url = resolve_storage_url(url)
         try:
             self.engine: Engine = create_engine(self.url, **_engine_kwargs(self.url))
-            with self.schema_lock():
-                if self.engine.dialect.name == "sqlite":
-                    with self.engine.connect() as conn:
-                        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-                Base.metadata.create_all(self.engine)
-                with self.engine.begin() as conn:
-                    add_missing_columns(conn)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:  # ImportError: a missing database driver
+            # A worker started while the database is down waits for it, up to OPSNN_DB_RETRY_S.
+            self.schema_version = retry_call(self._init_schema, what="opening the store")
+        except (SQLAlchemyError, ImportError, ValueError, OutageError) as exc:  # ImportError: a missing driver
             raise StoreError(
                 f"cannot open the study store at {self.display_url}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}"
+                f"{mask_secrets(str(exc).splitlines()[0])}"
             ) from exc
         self._optuna: Any = None
+
+    def _init_schema(self) -> int:
+        with self.schema_lock():
+            if self.engine.dialect.name == "sqlite":
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return ensure_schema(self.engine, self.display_url)
 
     @property
     def display_url(self) -> str:
@@ -76,9 +84,16 @@ class Store:
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
         """Serialise schema creation across processes (and machines, on PostgreSQL)."""
+        with self.lock("schema"):
+            yield
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """A lock named ``name`` shared by every process using this store: a file lock beside a
+        SQLite file, an advisory lock on PostgreSQL (held by one connection while inside)."""
         path = sqlite_path(self.url)
         if path is not None:
-            lock_path = path.with_name(path.name + ".lock")
+            lock_path = path.with_name(path.name + (".lock" if name == "schema" else f".{name}.lock"))
             with lock_path.open("a") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
                 try:
@@ -86,12 +101,19 @@ class Store:
                 finally:
                     fcntl.flock(fh, fcntl.LOCK_UN)
         elif self.engine.dialect.name == "postgresql":
+            key = _LOCK_KEY if name == "schema" else zlib.crc32(f"opsnn_opt.{name}".encode())
             with self.engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _LOCK_KEY})
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
+                    try:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    except SQLAlchemyError as exc:
+                        # The connection died (a server restart), and the lock with it; what ran
+                        # inside is done and must not be repeated by a retry.
+                        if not is_connection_error(exc):
+                            raise
         else:
             yield
 
@@ -101,23 +123,39 @@ class Store:
         if self._optuna is None:
             import optuna
 
+            from opsnn_opt.store._optuna import RetryingRDBStorage
+
             # Heartbeats are "experimental" in Optuna 5 but are what recovers crashed workers.
             warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-            try:
+
+            def make() -> Any:
                 with self.schema_lock():
-                    self._optuna = optuna.storages.RDBStorage(
+                    return RetryingRDBStorage(
                         self.url,
                         engine_kwargs=_engine_kwargs(self.url),
-                        heartbeat_interval=int(os.environ.get("OPSNN_HEARTBEAT_S", HEARTBEAT_INTERVAL_S)),
-                        grace_period=int(os.environ.get("OPSNN_GRACE_S", GRACE_PERIOD_S)),
+                        heartbeat_interval=int(env_number("OPSNN_HEARTBEAT_S")),
+                        grace_period=int(env_number("OPSNN_GRACE_S")),
                         heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=1),
                     )
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot open Optuna's storage at {self.display_url}: {exc}") from exc
+
+            try:
+                self._optuna = retry_call(make, what="opening Optuna's storage")
+                proxy = os.environ.get("OPSNN_OPTUNA_PROXY", "").strip()
+                if proxy:  # Optuna's traffic through `opsnn proxy`; heartbeats direct
+                    from opsnn_opt.cluster._proxy import proxied_storage
+
+                    self._optuna = proxied_storage(proxy, self._optuna)
+            except (SQLAlchemyError, OutageError) as exc:
+                raise StoreError(
+                    f"cannot open Optuna's storage at {self.display_url}: {mask_secrets(str(exc).splitlines()[0])}"
+                ) from exc
         return self._optuna
 
     def record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         """Insert or update one trial's row (a retried write replaces, never duplicates)."""
+        retry_call(self._record_run, study_name, trial_number, what="recording a trial's row", **fields)
+
+    def _record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         with Session(self.engine) as session, session.begin():
             row = session.scalar(
                 select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.trial_number == trial_number)
@@ -153,6 +191,9 @@ class Store:
 
     def fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
         """Mark rows still RUNNING as FAIL when Optuna has failed their trials (a dead worker)."""
+        return retry_call(self._fail_stale_runs, study_name, failed_trial_numbers, reason, what="failing stale rows")
+
+    def _fail_stale_runs(self, study_name: str, failed_trial_numbers: set[int], reason: str) -> int:
         with Session(self.engine) as session, session.begin():
             rows = session.scalars(
                 select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.state == "RUNNING")
@@ -164,6 +205,9 @@ class Store:
 
     def runs(self, study_name: str) -> list[TrialRun]:
         """All recorded runs of a study, by trial number."""
+        return retry_call(self._runs, study_name, what="reading the trial rows")
+
+    def _runs(self, study_name: str) -> list[TrialRun]:
         with Session(self.engine, expire_on_commit=False) as session:
             rows = session.scalars(
                 select(TrialRun).where(TrialRun.study_name == study_name).order_by(TrialRun.trial_number)
@@ -172,6 +216,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._optuna is not None:
+        if self._optuna is not None and hasattr(self._optuna, "engine"):
             self._optuna.remove_session()
             self._optuna.engine.dispose()

@@ -53,6 +53,10 @@ class TrialRun(Base):
     results_path: Mapped[str | None] = mapped_column(Text)
     fail_reason: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
+    #: ``host:pid`` of the worker (supervisor) that ran the trial.
+    worker: Mapped[str | None] = mapped_column(String(300))
+    #: What ``opsnn study check`` found and repaired.
+    notes: Mapped[str | None] = mapped_column(Text)
     opsnn_version: Mapped[str | None] = mapped_column(String(64))
     pynn_version: Mapped[str | None] = mapped_column(String(64))
     nest_version: Mapped[str | None] = mapped_column(String(64))

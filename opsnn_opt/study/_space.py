@@ -5,6 +5,8 @@ A search space is a TOML file (see ``search_spaces/``)::
     model = "balanced"          # a name from ``opsnn models``
     backend = "nest"
     simtime_ms = 1000.0         # also: timestep_ms, chunk_ms, record_v_cells, results_format
+    timeout_s = 600.0           # optional: a trial's wall-clock limit (the worker kills it after)
+    max_memory_mb = 4000.0      # optional: the simulation process's resident-memory limit
 
     [fixed]                     # model parameters held constant (others keep their defaults)
     n_neurons = 400
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,8 @@ from opsnn_opt.study._fields import Fields, read_toml
 __all__ = ["FreeParam", "SearchSpace", "load_space"]
 
 _MAX_GRID_POINTS = 100_000
+#: The worker's per-trial limits a search space may set, with their ranges (exclusive low).
+LIMITS: dict[str, tuple[float, float]] = {"timeout_s": (0.0, 86400.0 * 30), "max_memory_mb": (0.0, 1e7)}
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class SearchSpace:
     fixed: Mapping[str, int | float]
     free: tuple[FreeParam, ...]
     source: str = ""
+    #: Per-trial limits the worker enforces: ``timeout_s`` and ``max_memory_mb`` (absent: none).
+    limits: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -120,6 +126,7 @@ class SearchSpace:
             "model": self.model,
             "backend": self.backend,
             **self.settings,
+            **self.limits,
             "fixed": dict(self.fixed),
             "params": {p.name: p.to_dict() for p in self.free},
         }
@@ -128,7 +135,7 @@ class SearchSpace:
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
         top = Fields(data, source)
         setting_names = [*RUN_SETTINGS, "results_format"]
-        top.check_keys(["model", "backend", "fixed", "params", *setting_names])
+        top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS])
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
         settings: dict[str, Any] = RUN_SETTINGS.resolve(
@@ -152,7 +159,9 @@ class SearchSpace:
         if not free:
             raise ConfigError(f"{source}: no free parameters; add at least one [params.NAME] table")
 
-        space = cls(model.name, backend, settings, fixed, tuple(free), source)
+        limits = {k: top.number(k, None, low=low, high=high, open_low=True) for k, (low, high) in LIMITS.items()}
+        limits = {k: v for k, v in limits.items() if v is not None}
+        space = cls(model.name, backend, settings, fixed, tuple(free), source, limits)
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:
             for value in p.choices or (p.low, p.high):

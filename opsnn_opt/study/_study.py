@@ -11,7 +11,9 @@ import hashlib
 import os
 import re
 import socket
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from opsnn_opt import __version__
@@ -34,6 +36,8 @@ __all__ = [
 
 SAMPLERS = ("tpe", "random", "cmaes", "grid")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
+#: A random id per study, in its artifact folder's name: two stores' studies of one name never share files.
+ATTR_UID = "opsnn.uid"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
@@ -50,6 +54,19 @@ class OpenStudy:
     @property
     def name(self) -> str:
         return self.study.study_name
+
+    @property
+    def uid(self) -> str:
+        uid = self.study.user_attrs.get(ATTR_UID)
+        if uid is None:  # a study created before ids: give it one now
+            uid = uuid.uuid4().hex[:12]
+            self.study.set_user_attr(ATTR_UID, uid)
+        return uid
+
+    @property
+    def artifact_dir(self) -> Path:
+        """This study's folder of per-trial files: ``<artifacts>/<name>-<uid>``."""
+        return self.store.artifacts / f"{self.name}-{self.uid}"
 
 
 def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> int | None:
@@ -118,6 +135,7 @@ def create_study(
     for key, value in attrs.items():
         study.set_user_attr(key, value)
     study.set_user_attr("opsnn.version", __version__)
+    study.set_user_attr(ATTR_UID, uuid.uuid4().hex[:12])
     study.set_user_attr("opsnn.space_file", space.source)
     study.set_user_attr("opsnn.objective_file", objective.source)
     describe_study(study, space, objective)  # metric names and a note for optuna-dashboard

@@ -116,7 +116,8 @@ def test_passwords_are_hidden_in_messages():
     assert display_url("postgresql://u:secret@h:1/db?x=a@b") == "postgresql://u:***@h:1/db?x=a%40b"
 
 
-def test_unreachable_server_is_a_store_error():
+def test_unreachable_server_is_a_store_error(monkeypatch):
+    monkeypatch.setenv("OPSNN_DB_RETRY_S", "1")  # a store call rides out an outage for this long
     with pytest.raises(StoreError, match=r"cannot open the study store at postgresql://u:\*\*\*@127.0.0.1:1/x"):
         Store("postgresql://u:secret@127.0.0.1:1/x")
 

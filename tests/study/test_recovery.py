@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypatch):
+def test_killed_worker_trial_is_failed_and_retried(workdir, storage_url, tiny_specs, monkeypatch):
+    monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, _ = tiny_specs
     objective = workdir / "hang.toml"
     objective.write_text('callable = "tests.study.custom_objectives:hangs_in_the_victim"\n')
@@ -36,10 +37,9 @@ def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypa
     store = Store()
     try:
         deadline = time.monotonic() + 90
-        # The run is done and the objective is hanging once the results path is reported.
-        while not [
-            t for t in optuna.load_study(study_name="crash", storage=store.url).trials if "results_path" in t.user_attrs
-        ]:
+        # The run is done and the objective is hanging once the results file is written (its
+        # attributes are reported with the outcome, after the objective).
+        while not list((workdir / "artifacts").glob("crash-*/trial-00000/results.nix")):
             assert time.monotonic() < deadline, "the first worker never reached its objective"
             time.sleep(0.3)
     finally:

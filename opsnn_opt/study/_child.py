@@ -1,0 +1,120 @@
+"""The simulation process of a worker: imports the simulator once and runs trial after trial.
+
+It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
+``("run", spec, out_dir, prune_rules, metric_plugins)`` per trial, and answers ``("ready",)``,
+``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
+supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
+reaches the whole process group, and the supervisor decides what happens to the trial.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from opsnn_opt.analysis import SpikeAccumulator, SpikeData
+from opsnn_opt.study._objective import PruneRule
+
+__all__ = ["Pruned", "child_main", "prune_check"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+class Pruned(Exception):
+    """A prune rule was breached between chunks; the message says which and when."""
+
+
+def prune_check(
+    rules: tuple[PruneRule, ...], on_prune: Callable[[SpikeData], Any] | None = None
+) -> Callable[[float, SpikeAccumulator], None] | None:
+    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
+    on a breach, hand the spikes so far to ``on_prune`` (figures of the pruned run), then raise
+    :class:`Pruned`."""
+    if not rules:
+        return None
+
+    def check(t_ms: float, so_far: SpikeAccumulator) -> None:
+        due = [r for r in rules if r.after_ms <= t_ms]
+        if not due:
+            return
+        values = so_far.metrics({r.metric for r in due})
+        for rule in due:
+            value = values[rule.metric]
+            if rule.breached(value):
+                if on_prune is not None:
+                    on_prune(so_far.spike_data())
+                raise Pruned(f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms")
+
+    return check
+
+
+def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
+    """What a pruned run leaves: its raster and rate so far, beside where its results would be."""
+    from opsnn_opt.study._artifacts import draw_partial_figures
+
+    return partial(draw_partial_figures, out_dir=Path(out_dir), model=spec.model, seed=spec.seed)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF still ends the loop
+        pass
+    if os.getppid() != parent_pid:  # the supervisor died before the line above ran
+        os._exit(1)
+
+
+def _warm_up(backend: Any) -> None:
+    """Pay the first run's imports (the simulator, analysis, results files) before any trial's
+    clock starts: on NEST with a tiny run, elsewhere by importing the simulator."""
+    import tempfile
+
+    from opsnn_opt.pipeline import RunSpec, run
+
+    if backend.name != "nest":
+        getattr(backend, "sim", None)
+        return
+    spec = RunSpec.create("balanced", {"n_neurons": 10, "p_connect": 0.1}, simtime_ms=20.0, chunk_ms=10.0)
+    with tempfile.TemporaryDirectory(prefix="opsnn-warm-") as tmp:
+        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, so_far: so_far.metrics({"rate_hz.exc"}))
+
+
+def child_main(conn: Any, parent_pid: int) -> None:
+    """Serve runs until the pipe closes or ``None`` arrives."""
+    from opsnn_opt.analysis._plugins import load_metric
+    from opsnn_opt.backends import get_backend
+    from opsnn_opt.pipeline import run
+
+    _die_with_parent(parent_pid)
+    # The supervisor decides what a Ctrl-C, scancel or pre-emption does to the trial (and kills
+    # this process itself); it dies with its supervisor in any case.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    backends: dict[str, Any] = {}
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        try:
+            if message[0] == "warm":
+                backend = backends.setdefault(message[1], get_backend(message[1]))
+                _warm_up(backend)
+                conn.send(("ready",))
+                continue
+            _, spec, out_dir, rules, plugins = message
+            for ref in plugins:  # the objective's user metrics, registered here as in the supervisor
+                load_metric(ref, "the study's objective [[plugins]] 'metrics'")
+            backend = backends.setdefault(spec.backend, get_backend(spec.backend))
+            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules, figures(spec, out_dir)))))
+        except Pruned as exc:
+            conn.send(("pruned", str(exc)))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
