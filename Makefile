@@ -12,10 +12,12 @@ DEMO_WORKERS ?= 2
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock examples/opsnn_ring/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	# The example plug-in package (a model and a metric): the tests drive it as a user would.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e examples/opsnn_ring
 	touch $@
 
 demo: install
@@ -27,8 +29,8 @@ test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check opsnn_opt tests
-	$(VENV)/bin/ruff format --check opsnn_opt tests
+	$(VENV)/bin/ruff check opsnn_opt tests examples
+	$(VENV)/bin/ruff format --check opsnn_opt tests examples
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

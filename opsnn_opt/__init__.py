@@ -1,11 +1,50 @@
 """opsnn_opt: close the loop between simulating spiking networks and analysing them.
 
-Importing this package is fast and does not import NEST or PyNN; simulators are imported by the
-backends on first use.
+Importing this package is fast and does not import NEST, PyNN, Optuna or neo; simulators are
+imported by the backends on first use, and the study API below on first access.
+
+Studies from Python (see :mod:`opsnn_opt.study._api`): :func:`SearchSpace` with
+:class:`Uniform`, :class:`LogUniform` and :class:`Choices`; :func:`Objective` with
+:class:`Target`, :class:`Minimize`, :class:`Maximize`, :class:`Constraint` and :class:`Prune`;
+:func:`create_study` and :func:`open_study`, which return a :class:`Study`.
 """
+
+from typing import Any
 
 from opsnn_opt.errors import ConfigError, OpsnnError, ResultsFileError, SimulationError, StoreError
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "OpsnnError", "ResultsFileError", "SimulationError", "StoreError", "__version__"]
+_API = (
+    "Choices",
+    "Constraint",
+    "LogUniform",
+    "Maximize",
+    "Minimize",
+    "Objective",
+    "Prune",
+    "SearchSpace",
+    "Study",
+    "Target",
+    "Uniform",
+    "create_study",
+    "open_study",
+)
+
+__all__ = [
+    "ConfigError",
+    "OpsnnError",
+    "ResultsFileError",
+    "SimulationError",
+    "StoreError",
+    "__version__",
+    *_API,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from opsnn_opt.study import _api
+
+        return getattr(_api, name)
+    raise AttributeError(f"module 'opsnn_opt' has no attribute {name!r}")

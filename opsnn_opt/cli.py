@@ -49,7 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         simtime_ms=args.simtime,
         results_format=args.format,
         chunk_ms=args.chunk,
-        settings_where="--simtime/--chunk",
+        threads=args.threads,
+        settings_where="--simtime/--chunk/--threads",
     )
     out = Path(args.out) if args.out else Path("storage") / "runs" / f"{spec.model}-{time.strftime('%Y%m%d-%H%M%S')}"
     result = run(spec, out)
@@ -68,47 +69,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         + f"; peak RSS {d['peak_rss_mb']:.0f} MB"
     )
     print(f"results: {d['results_path']}")
-    return 0
-
-
-def cmd_models(args: argparse.Namespace) -> int:
-    from opsnn_opt.models import MODELS
-
-    if args.json:
-        _print_json(
-            {
-                name: {
-                    "summary": cls.summary,
-                    "populations": list(cls.populations),
-                    "params": {
-                        p.name: {
-                            "unit": p.unit,
-                            "default": p.default,
-                            "kind": p.kind,
-                            "doc": p.doc,
-                            **(
-                                {"low": p.low, "high": p.high}
-                                if hasattr(p, "low")
-                                else {"choices": list(getattr(p, "choices", ()))}
-                            ),
-                        }
-                        for p in cls.params.values()
-                    },
-                }
-                for name, cls in MODELS.items()
-            }
-        )
-        return 0
-    for name, cls in MODELS.items():
-        print(f"{name}: {cls.summary}")
-        print(f"  populations: {', '.join(cls.populations)}")
-        for p in cls.params.values():
-            if p.kind in ("choice", "text"):
-                default = p.default or "''"
-                print(f"  {p.name:16s} {'-':4s} default {default:<8s} {p.kind:5s} {p.range_text:21s} {p.doc}")
-                continue
-            bounds = f"[{p.low:g}, {p.high:g}]" if p.kind == "float" else f"[{int(p.low)}, {int(p.high)}]"
-            print(f"  {p.name:16s} {p.unit or '-':4s} default {p.default:<8g} {p.kind:5s} in {bounds:18s} {p.doc}")
     return 0
 
 
@@ -186,12 +146,16 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
     from opsnn_opt.study._budget import max_trials
     from opsnn_opt.study._cli import limit_args
+    from opsnn_opt.study._report import time_in_simulator
 
     opened = _open(args)
     if args.n_trials is None and max_trials(opened.study) is None:
         raise ConfigError(f"--n-trials is required: study {opened.name!r} has no max_trials budget")
     failed_workers = run_local_workers(opened, args.n_trials, args.workers, limits=limit_args(args))
     _print_best(opened)
+    share = time_in_simulator(opened)
+    if share:
+        print(share)
     print(f"browse it: optuna-dashboard {opened.store.display_url}")
     if failed_workers:
         print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
@@ -278,15 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS",
         help=f"simulate in chunks of MS (default {RUN_SETTINGS['chunk_ms'].default:g})",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="NEST threads for this run (local_num_threads; default 1)",
+    )
     p.add_argument("--backend", default="nest")
     p.add_argument("--format", default="nix", help="results file format: nix, neo-nix or pickle")
     p.add_argument("--out", help="results folder (default ./storage/runs/MODEL-TIME)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("models", help="list the models with their parameters")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_models)
+    from opsnn_opt.models._cli import add_commands as add_catalogue_commands
+
+    add_catalogue_commands(sub)  # models, metrics
 
     study = sub.add_parser("study", help="create, run and inspect studies").add_subparsers(
         dest="study_command", required=True

@@ -19,13 +19,14 @@ from typing import Any
 import numpy as np
 
 from opsnn_opt import __version__
-from opsnn_opt.analysis import SpikeData, compute_metrics, metric_names
+from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names
 from opsnn_opt.backends import Backend, get_backend
+from opsnn_opt.backends._recording import Recorders
 from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
 from opsnn_opt.models import Network, get_model
 from opsnn_opt.params import Param, ParamTable
 
-__all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "collect_block", "record_network", "run"]
+__all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "record_network", "run"]
 
 #: Settings of a run that are not model parameters; the search-space loader reads these too.
 RUN_SETTINGS = ParamTable(
@@ -33,11 +34,12 @@ RUN_SETTINGS = ParamTable(
     Param("timestep_ms", "ms", 0.1, 0.01, 1.0, "integration time step"),
     Param("chunk_ms", "ms", 100.0, 1.0, 1e7, "simulate in chunks of this length (pruning checks between)"),
     Param("record_v_cells", "", 2, 0, 1000, "number of cells per population whose V_m is recorded", kind="int"),
+    Param("threads", "", 1, 1, 256, "NEST threads for this run (local_num_threads)", kind="int"),
 )
 RESULT_SUFFIX = {"nix": ".nix", "neo-nix": ".nix", "pickle": ".pkl"}
 
-#: Called after each chunk with the simulated time (ms) and a function returning the spikes so far.
-ChunkCallback = Callable[[float, Callable[[], SpikeData]], None]
+#: Called after each chunk with the simulated time (ms) and the spikes so far, read incrementally.
+ChunkCallback = Callable[[float, SpikeAccumulator], None]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class RunSpec:
     timestep_ms: float = RUN_SETTINGS["timestep_ms"].default
     chunk_ms: float = RUN_SETTINGS["chunk_ms"].default
     record_v_cells: int = RUN_SETTINGS["record_v_cells"].default
+    threads: int = RUN_SETTINGS["threads"].default
     results_format: str = "nix"
 
     @classmethod
@@ -122,6 +125,7 @@ class RunResult:
             "model": self.spec.model,
             "backend": self.spec.backend,
             "simtime_ms": self.spec.simtime_ms,
+            "threads": self.spec.threads,
             "params": dict(self.spec.params),
             "seed": self.spec.seed,
             "metrics": {k: (None if math.isnan(v) else v) for k, v in self.metrics.items()},
@@ -156,12 +160,12 @@ def _peak_rss_mb() -> float:
 
 def versions(backend: Backend) -> dict[str, str]:
     """Versions recorded with every run: opsnn_opt, numpy, neo, Python and the simulator stack."""
-    import neo
+    from importlib.metadata import version
 
     return {
         "opsnn_opt": __version__,
         "numpy": np.__version__,
-        "neo": neo.__version__,
+        "neo": version("neo"),
         "python": platform.python_version(),
         **backend.versions(),
     }
@@ -173,31 +177,6 @@ def record_network(network: Network, record_v_cells: int) -> None:
         # sPyNNaker's cell types do not list their recordables; all of its neurons record v.
         if record_v_cells and "v" in getattr(pop.celltype, "recordable", ("v",)):
             pop[: min(record_v_cells, pop.size)].record("v")
-
-
-def _partial_spikes(network: Network, t_ms: float) -> SpikeData:
-    by_pop = {}
-    for name, pop in network.populations.items():
-        seg = pop.get_data("spikes", clear=False).segments[0]
-        part = SpikeData.from_segment(seg)
-        by_pop[name] = (part.times_ms, part.senders, pop.size)
-    return SpikeData.from_arrays(by_pop, 0.0, t_ms)
-
-
-def collect_block(network: Network, spec: RunSpec):
-    import neo
-
-    block = neo.Block(name=spec.model, description=f"opsnn_opt run of {spec.model}")
-    segment = neo.Segment(name="run", index=0)
-    for pop in network.populations.values():
-        data = pop.get_data().segments[0]
-        segment.spiketrains.extend(data.spiketrains)
-        segment.analogsignals.extend(data.analogsignals)
-    block.segments.append(segment)
-    if network.positions_mm:
-        block.annotations["positions_mm"] = dict(network.positions_mm)
-    block.annotations.update(network.annotations)
-    return block
 
 
 @contextmanager
@@ -216,6 +195,13 @@ def run(
 ) -> RunResult:
     """Build, simulate, write and analyse one configuration.
 
+    Spikes and V_m go from the simulator's recorders to the results file and the metrics as flat
+    arrays (:class:`~opsnn_opt.io.Recording`); a neo Block is built only for the ``neo-nix`` and
+    ``pickle`` formats. ``timings`` account for every second: ``import_s`` (the simulator and
+    the writers, paid once per process), ``build_s``, ``sim_s`` (inside the simulator),
+    ``checks_s`` (reading new spikes and ``on_chunk``), ``collect_s``, ``write_s`` and
+    ``analysis_s`` add up to ``total_s``.
+
     Parameters
     ----------
     spec
@@ -225,11 +211,11 @@ def run(
     backend
         A backend to reuse (a worker passes its own); a new one by default.
     on_chunk
-        Called after every chunk of ``spec.chunk_ms``; it may raise (for example to prune) and
-        the run stops there, with the simulator released.
+        Called after every chunk of ``spec.chunk_ms`` with the simulated time (ms) and a
+        :class:`~opsnn_opt.analysis.SpikeAccumulator` of the spikes so far, which reads only
+        the new spikes from the simulator; it may raise (for example to prune) and the run
+        stops there, with the simulator released.
     """
-    from opsnn_opt.io import write_block
-
     backend = backend or get_backend(spec.backend)
     model = get_model(spec.model)
     timings: dict[str, float] = {}
@@ -238,36 +224,33 @@ def run(
     except OSError as exc:
         raise ConfigError(f"--out: cannot create the results folder {out_dir}: {exc.strerror}") from None
     _reset_peak_rss()
-    t0 = time.perf_counter()
+    clock = _Clock(timings)
+    with _simulator_errors(spec):
+        backend.prepare()
+    from opsnn_opt.io import write_recording
+
+    clock.lap("import_s")
     backend.use_folder(Path(out_dir).resolve())
     try:
         with _simulator_errors(spec):
-            sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed)
+            sim = backend.setup(
+                timestep_ms=spec.timestep_ms,
+                seed=spec.seed,
+                delays_ms=model.delays_ms(spec.params),
+                threads=spec.threads,
+            )
             network = model.build(sim, spec.params)
             record_network(network, spec.record_v_cells)
-        timings["build_s"] = time.perf_counter() - t0
-
-        sim_s, t_ms = 0.0, 0.0
-        while t_ms < spec.simtime_ms - 1e-9:
-            step = min(spec.chunk_ms, spec.simtime_ms - t_ms)
-            t1 = time.perf_counter()
-            with _simulator_errors(spec):
-                backend.run(step)
-            sim_s += time.perf_counter() - t1
-            t_ms += step
-            if on_chunk is not None and backend.data_unavailable is None:
-                on_chunk(t_ms, lambda t=t_ms: _partial_spikes(network, t))
-        timings["sim_s"] = sim_s
-
-        t1 = time.perf_counter()
+            recorders = backend.recorders(network)
+        clock.lap("build_s")
+        _simulate(spec, backend, recorders, network, on_chunk, clock)
         with _simulator_errors(spec):
-            block = collect_block(network, spec)
-        timings["collect_s"] = time.perf_counter() - t1
+            recording = recorders.collect(spec.simtime_ms)
     finally:
         backend.end()
+    clock.lap("collect_s")
 
     run_versions = versions(backend)
-    t1 = time.perf_counter()
     path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
     metadata = {
         "model": spec.model,
@@ -276,20 +259,27 @@ def run(
         "seed": spec.seed,
         "simtime_ms": spec.simtime_ms,
         "timestep_ms": spec.timestep_ms,
+        "threads": spec.threads,
         "provenance": run_versions,
     }
     unavailable, resources = backend.data_unavailable, backend.resources()
     metadata.update({k: v for k, v in (("metrics_unavailable", unavailable), ("resources", resources)) if v})
-    write_block(block, path, format=spec.results_format, metadata=metadata)
-    timings["write_s"] = time.perf_counter() - t1
+    write_recording(
+        recording,
+        path,
+        format=spec.results_format,
+        metadata=metadata,
+        name=spec.model,
+        description=f"opsnn_opt run of {spec.model}",
+    )
+    clock.lap("write_s")
 
-    t1 = time.perf_counter()
     if unavailable is None:
-        metrics = compute_metrics(SpikeData.from_block(block))
+        metrics = compute_metrics(recording.spike_data())
     else:  # never report the zeros of an empty recording as measurements
         metrics = {name: math.nan for name in metric_names(model.populations)}
-    timings["analysis_s"] = time.perf_counter() - t1
-    timings["total_s"] = time.perf_counter() - t0
+    clock.lap("analysis_s")
+    timings["total_s"] = clock.total()
     return RunResult(
         spec,
         metrics,
@@ -300,3 +290,48 @@ def run(
         metrics_unavailable=unavailable,
         resources=resources,
     )
+
+
+class _Clock:
+    """Consecutive laps, so that the parts add up to the total."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.start = self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def _simulate(
+    spec: RunSpec,
+    backend: Backend,
+    recorders: Recorders,
+    network: Network,
+    on_chunk: ChunkCallback | None,
+    clock: _Clock,
+) -> None:
+    """Simulate in chunks; after each, read the new spikes and call ``on_chunk``."""
+    clock.timings.update(sim_s=0.0, checks_s=0.0)
+    checks = on_chunk is not None and backend.data_unavailable is None
+    so_far = SpikeAccumulator({name: pop.size for name, pop in network.populations.items()}) if checks else None
+    t_ms = 0.0
+    while t_ms < spec.simtime_ms - 1e-9:
+        step = min(spec.chunk_ms, spec.simtime_ms - t_ms)
+        with _simulator_errors(spec):
+            backend.run(step)
+        t_ms += step
+        clock.lap("sim_s")
+        if so_far is not None and on_chunk is not None:
+            with _simulator_errors(spec):
+                new = recorders.new_spikes(t_ms)
+            so_far.add(new, t_ms)
+            try:
+                on_chunk(t_ms, so_far)
+            finally:
+                clock.lap("checks_s")

@@ -131,3 +131,17 @@ def tiny_specs(tmp_path: Path) -> tuple[Path, Path]:
     space.write_text(TINY_SPACE)
     objective.write_text(TINY_OBJECTIVE)
     return space, objective
+
+
+@pytest.fixture
+def metric_registry_restored() -> Iterator[None]:
+    """User metrics that a test registers stay in the process; later tests must not compute them."""
+    from opsnn_opt.analysis import METRICS, _plugins
+
+    _plugins.load_entry_point_metrics()  # the installed ones stay
+    metrics, plugins = dict(METRICS), dict(_plugins._PLUGINS)
+    yield
+    METRICS.clear()
+    METRICS.update(metrics)
+    _plugins._PLUGINS.clear()
+    _plugins._PLUGINS.update(plugins)

@@ -67,7 +67,14 @@ def test_models_lists_parameters_with_units_defaults_and_ranges(capsys):
         (["bench", "overhead", "--sizes", "a"], "--sizes must be whole numbers >= 5 separated by commas; got 'a'"),
         (["run", "balanced", "--set", "n_neurons"], "--set must be NAME=VALUE; got 'n_neurons'"),
         (["run", "balanced", "--set", "g_exc_nS=-2"], "--set: g_exc_nS must be a number in [0, 1000] (nS); got '-2'"),
-        (["run", "balanced", "--simtime", "0"], "--simtime/--chunk: simtime_ms must be a number in [1, 1e+07]"),
+        (
+            ["run", "balanced", "--simtime", "0"],
+            "--simtime/--chunk/--threads: simtime_ms must be a number in [1, 1e+07]",
+        ),
+        (
+            ["run", "balanced", "--threads", "0"],
+            "--simtime/--chunk/--threads: threads must be an int in [1, 256] (no unit); got 0",
+        ),
         (["run", "balanced", "--backend", "brian2"], "unknown backend 'brian2'; valid backends are: nest"),
         (["run", "balanced", "--format", "hdf5"], "unknown results format 'hdf5'; valid formats are: nix, neo-nix"),
         (["study", "run", "nope", "--n-trials", "1", "--storage", "db.sqlite"], "must be a database URL"),

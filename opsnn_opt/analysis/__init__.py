@@ -1,9 +1,11 @@
 """Analysis metrics: pure functions over flat spike arrays, and the registry of their names.
 
-Where things live: ``_spikes`` (the :class:`SpikeData` arrays) and ``_neo`` (conversion from
-neo, once, at the boundary); one module per family of metrics: ``_rates``,
-``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked`` (latency and
-spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names them.
+Where things live: ``_spikes`` (the :class:`SpikeData` arrays; neo is converted once, at the
+boundary, by :func:`opsnn_opt.io.recording_from_block`); one module per family of metrics:
+``_rates``, ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked``
+(latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names
+them, and ``_plugins`` adds user metrics (:func:`metric`, the ``opsnn_opt.metrics`` entry
+points, an objective's ``[[plugins]]``).
 """
 
 from opsnn_opt.analysis._evoked import (
@@ -13,9 +15,11 @@ from opsnn_opt.analysis._evoked import (
     first_spike_latency_ms,
     latency_fit,
 )
+from opsnn_opt.analysis._incremental import SpikeAccumulator
 from opsnn_opt.analysis._irregularity import IsiStats, cv2_isi, cv_isi, isi_stats, lv_isi
 from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
 from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
+from opsnn_opt.analysis._plugins import MetricError, load_metric, metric, metric_origin
 from opsnn_opt.analysis._rates import (
     mean_rate_hz,
     neuron_rates_hz,
@@ -51,11 +55,13 @@ __all__ = [
     "IsiStats",
     "LatencyFit",
     "Metric",
+    "MetricError",
     "MetricInput",
     "NetworkState",
     "OscillationPeak",
     "PhaseWaves",
     "RateMaps",
+    "SpikeAccumulator",
     "SpikeData",
     "SpreadFit",
     "StateThresholds",
@@ -72,9 +78,12 @@ __all__ = [
     "golomb_chi_vm",
     "isi_stats",
     "latency_fit",
+    "load_metric",
     "lv_isi",
     "mean_rate_hz",
+    "metric",
     "metric_names",
+    "metric_origin",
     "neuron_rates_hz",
     "oscillation_peak",
     "pair_correlations",

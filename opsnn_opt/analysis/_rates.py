@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["mean_rate_hz", "neuron_rates_hz", "rate_percentile_hz", "silent_fraction", "spike_counts"]
+__all__ = [
+    "mean_rate_hz",
+    "neuron_rates_hz",
+    "rate_percentile_hz",
+    "silent_fraction",
+    "silent_fraction_of_counts",
+    "spike_counts",
+]
 
 
 def spike_counts(senders: np.ndarray, n_neurons: int) -> np.ndarray:
@@ -49,9 +56,14 @@ def mean_rate_hz(n_spikes: int, n_neurons: int, duration_ms: float) -> float:
 
 def silent_fraction(senders: np.ndarray, n_neurons: int) -> float:
     """Fraction of neurons that fired no spike; ``nan`` when there are no neurons."""
-    if n_neurons <= 0:
+    return silent_fraction_of_counts(spike_counts(senders, n_neurons))
+
+
+def silent_fraction_of_counts(counts: np.ndarray) -> float:
+    """Fraction of zero spike counts (one count per neuron); ``nan`` when there are no neurons."""
+    if counts.size == 0:
         return float("nan")
-    return float(np.mean(spike_counts(senders, n_neurons) == 0))
+    return float(np.mean(counts == 0))
 
 
 def rate_percentile_hz(senders: np.ndarray, n_neurons: int, duration_ms: float, q: float) -> float:

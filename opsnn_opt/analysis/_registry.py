@@ -31,6 +31,7 @@ __all__ = [
     "Metric",
     "MetricInput",
     "check_metric_name",
+    "compute_metric",
     "compute_metrics",
     "default_metric_names",
     "metric_names",
@@ -45,11 +46,34 @@ WAVE_BIN_MS, SPREAD_BIN_MS = 4.0, 1.0
 
 
 class MetricInput:
-    """The spikes a metric reads, with intermediate results shared between metrics of one call."""
+    """The spikes a metric reads, with intermediate results shared between metrics of one call.
 
-    def __init__(self, data: SpikeData) -> None:
-        self.data = data
+    Parameters
+    ----------
+    data
+        The spikes, or a function that makes them on first use.
+    counts, duration_ms
+        Spikes per neuron, shape ``(n_neurons,)``, and the window's length (ms), when already
+        known (the incremental checks between chunks keep running counts): the rate metrics
+        then read only these.
+    """
+
+    def __init__(
+        self,
+        data: SpikeData | Callable[[], SpikeData],
+        counts: np.ndarray | None = None,
+        duration_ms: float | None = None,
+    ) -> None:
+        self._data = data
         self._cache: dict[str, Any] = {}
+        if counts is not None and duration_ms is not None:
+            self._cache.update(counts=counts, duration_ms=duration_ms)
+
+    @property
+    def data(self) -> SpikeData:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -62,9 +86,22 @@ class MetricInput:
         return self.cached("isi", lambda: _irregularity.isi_stats(d.times_ms, d.senders, d.n_neurons))
 
     @property
+    def counts(self) -> np.ndarray:
+        """Spikes per neuron."""
+        return self.cached("counts", lambda: _rates.spike_counts(self.data.senders, self.data.n_neurons))
+
+    @property
     def rates_hz(self) -> np.ndarray:
-        d = self.data
-        return self.cached("rates", lambda: _rates.neuron_rates_hz(d.senders, d.n_neurons, d.duration_ms))
+        duration_ms = self.duration_ms
+        if duration_ms <= 0:
+            return np.full(self.counts.size, np.nan)
+        return self.cached("rates", lambda: self.counts * (1000.0 / duration_ms))
+
+    @property
+    def duration_ms(self) -> float:
+        if "duration_ms" in self._cache:
+            return self._cache["duration_ms"]
+        return self.data.duration_ms
 
     def chi(self, bin_ms: float = SYNCHRONY_BIN_MS) -> float:
         d = self.data
@@ -157,7 +194,7 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _percentile(q: float) -> Callable[[MetricInput], float]:
-    return lambda m: float(np.percentile(m.rates_hz, q)) if m.rates_hz.size and _d(m).duration_ms > 0 else float("nan")
+    return lambda m: float(np.percentile(m.rates_hz, q)) if m.counts.size and m.duration_ms > 0 else float("nan")
 
 
 def _state_code(m: MetricInput) -> float:
@@ -179,13 +216,13 @@ METRICS: dict[str, Metric] = {
             "rate_hz",
             "Hz",
             "mean firing rate over the population's neurons (mean_rate_hz)",
-            lambda m: _rates.mean_rate_hz(_d(m).times_ms.size, _d(m).n_neurons, _d(m).duration_ms),
+            lambda m: _rates.mean_rate_hz(int(m.counts.sum()), m.counts.size, m.duration_ms),
         ),
         Metric(
             "silent_fraction",
             "",
             "fraction of neurons with no spike (silent_fraction)",
-            lambda m: _rates.silent_fraction(_d(m).senders, _d(m).n_neurons),
+            lambda m: _rates.silent_fraction_of_counts(m.counts),
         ),
         Metric("rate_max_hz", "Hz", "largest firing rate of a neuron (rate_percentile_hz, q=100)", _percentile(100)),
         Metric(
@@ -353,8 +390,16 @@ def _network_bases() -> list[str]:
     return [b for b, m in METRICS.items() if not m.per_population]
 
 
+def _with_plugins() -> None:
+    """Installed metric plug-ins join :data:`METRICS` on first use (:mod:`._plugins`)."""
+    from opsnn_opt.analysis._plugins import load_entry_point_metrics
+
+    load_entry_point_metrics()
+
+
 def metric_names(populations: Sequence[str]) -> list[str]:
-    """Every valid metric name for a model with these populations (aliases included)."""
+    """Every valid metric name for a model with these populations (aliases and plug-ins included)."""
+    _with_plugins()
     pops = [*populations, "all"]
     return [f"{base}.{pop}" for base in _population_bases() for pop in pops] + _network_bases()
 
@@ -377,8 +422,13 @@ def check_metric_name(name: str, populations: Sequence[str] | None, where: str) 
 
     ``populations`` None accepts any population suffix.
     """
+    _with_plugins()
     base, dot, pop = name.partition(".")
     if base not in METRICS and base not in ALIASES:
+        from opsnn_opt.analysis._plugins import plugin_error
+
+        if plugin_error(base):
+            raise ConfigError(f"{where}: {plugin_error(base)}")
         raise ConfigError(
             f"{where}: unknown metric {name!r}; valid metrics are BASE.POPULATION with BASE one of: "
             f"{', '.join(_population_bases())}; or one of the network metrics: "
@@ -397,6 +447,17 @@ def check_metric_name(name: str, populations: Sequence[str] | None, where: str) 
     return name
 
 
+def compute_metric(name: str, inputs: MetricInput) -> float:
+    """One metric's value from ``inputs`` (the spikes of its population; ``"all"`` for network
+    metrics), nan when the spikes lack what it requires (positions, V_m)."""
+    base = name.partition(".")[0]
+    metric = METRICS[ALIASES.get(base, base)]
+    needs = {"positions": lambda: inputs.data.has_positions, "v": lambda: inputs.data.has_v}
+    if metric.requires and not needs[metric.requires]():
+        return float("nan")
+    return float(metric.fn(inputs))
+
+
 def compute_metrics(data: SpikeData, names: Iterable[str] | None = None) -> dict[str, float]:
     """Compute metrics by name (default: :func:`default_metric_names`); every value is a float.
 
@@ -410,11 +471,8 @@ def compute_metrics(data: SpikeData, names: Iterable[str] | None = None) -> dict
     out: dict[str, float] = {}
     for name in names:
         check_metric_name(name, list(data.populations), "compute_metrics")
-        base, _, pop = name.partition(".")
-        metric = METRICS[ALIASES.get(base, base)]
-        pop = pop or "all"
+        pop = name.partition(".")[2] or "all"
         if pop not in inputs:
             inputs[pop] = MetricInput(data.select(pop))
-        needs = {"positions": data.has_positions, "v": inputs[pop].data.has_v}
-        out[name] = float(metric.fn(inputs[pop])) if needs.get(metric.requires, True) else float("nan")
+        out[name] = compute_metric(name, inputs[pop])
     return out

@@ -1,6 +1,6 @@
 """Flat spike data: the one structure every metric reads.
 
-Neo objects are converted once, at the boundary (:mod:`opsnn_opt.analysis._neo`). Metrics then
+Neo objects are converted once, at the boundary (:func:`opsnn_opt.io.recording_from_block`). Metrics then
 work on plain arrays: spike times in ms and sender indices ``0 .. n_neurons-1``, with
 populations as contiguous index ranges; optionally neuron positions in mm and membrane
 potentials in mV.
@@ -239,20 +239,24 @@ class SpikeData:
 
         Trains are grouped by their ``source_population`` annotation; a train's index within
         its population is its ``source_index`` annotation when present, else its position among
-        that population's trains. See :func:`opsnn_opt.analysis._neo.spike_data_from_segment`.
+        that population's trains. See :func:`opsnn_opt.io.recording_from_block`.
         """
-        from opsnn_opt.analysis._neo import spike_data_from_segment
+        import neo
 
-        return spike_data_from_segment(segment)
+        block = neo.Block()
+        block.segments.append(segment)
+        return cls.from_block(block)
 
     @classmethod
     def from_block(cls, block: neo.Block) -> SpikeData:
         """Convert a neo ``Block``: its first segment, plus positions and stimulus annotations.
 
         Reads ``block.annotations["positions_mm"]`` (population -> ``(n, 3)`` mm) and the
-        stimulus centre and onset when annotated. See
-        :func:`opsnn_opt.analysis._neo.spike_data_from_block`.
+        stimulus centre and onset when annotated (``"stimulus_center_mm"``,
+        ``"stimulus_onset_ms"``, or the ``"centre_mm"`` and ``"onset_ms"`` of a ``"stimulus"``
+        dict). Neo is converted by the one converter of the results files,
+        :func:`opsnn_opt.io.recording_from_block`.
         """
-        from opsnn_opt.analysis._neo import spike_data_from_block
+        from opsnn_opt.io._recording import recording_from_block
 
-        return spike_data_from_block(block)
+        return recording_from_block(block).spike_data()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from opsnn_opt.backends._base import Backend
+from opsnn_opt.backends._base import Backend, delay_range
+from opsnn_opt.backends._native import NativePaths, native_paths
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["BACKENDS", "Backend", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "NativePaths", "delay_range", "get_backend", "native_paths"]
 
 BACKENDS: tuple[str, ...] = ("nest", "spinnaker")
 

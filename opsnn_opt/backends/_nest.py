@@ -7,9 +7,15 @@ import logging
 import os
 import warnings
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from opsnn_opt.backends._base import Backend
+from opsnn_opt.backends._base import Backend, delay_range
+from opsnn_opt.backends._nest_connectors import patch_pynn_nest
 from opsnn_opt.errors import SimulationError
+
+if TYPE_CHECKING:
+    from opsnn_opt.backends._recording import Recorders
+    from opsnn_opt.models import Network
 
 __all__ = ["NestBackend"]
 
@@ -26,29 +32,16 @@ def _import_pynn_nest() -> ModuleType:
             raise SimulationError(f"the nest backend needs PyNN and NEST: {exc}") from exc
     # PyNN 0.13 still calls NEST's deprecated SetStatus/GetStatus on every run and read-out.
     warnings.filterwarnings("ignore", message=r"\s*(Set|Get)Status\(\) is deprecated", category=UserWarning)
-    _skip_per_cell_locality_queries()
+    patch_pynn_nest()
     return module
 
 
-def _skip_per_cell_locality_queries() -> None:
-    """In one NEST process every node is local, yet PyNN asks NEST cell by cell (``ID.local``,
-    about 70 µs each) when it creates and records a population: about half of PyNN's build
-    overhead at 1000 cells. Answer locally when NEST runs as a single process (no MPI)."""
-    import nest
-    from pyNN.nest import simulator
-
-    if nest.NumProcesses() == 1:
-        simulator.ID.local = property(lambda self: True)
-
-
 class NestBackend(Backend):
-    """Runs models on NEST. One thread per process: parallelism comes from workers."""
+    """Runs models on NEST, with as many threads per process as ``setup`` is given (default 1)."""
 
     name = "nest"
-    max_delay_ms = 10.0  # PyNN's default max_delay, which setup keeps
 
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = threads
+    def __init__(self) -> None:
         self._sim: ModuleType | None = None
 
     @property
@@ -57,14 +50,20 @@ class NestBackend(Backend):
             self._sim = _import_pynn_nest()
         return self._sim
 
-    def setup(self, *, timestep_ms: float, seed: int) -> ModuleType:
+    def setup(
+        self, *, timestep_ms: float, seed: int, delays_ms: tuple[float, float] | None = None, threads: int = 1
+    ) -> ModuleType:
+        # NEST exchanges spikes between threads and processes once per minimum delay, so the
+        # network's shortest delay, not the time step, keeps that as rare as the network allows.
+        min_delay_ms, max_delay_ms = delay_range(timestep_ms, delays_ms)
         sim = self.sim
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sim.setup(
                 timestep=timestep_ms,
-                min_delay=timestep_ms,
-                threads=self.threads,
+                min_delay=min_delay_ms,
+                max_delay=max_delay_ms,
+                threads=threads,
                 rng_seed=seed,
                 verbosity="error",
             )
@@ -84,3 +83,14 @@ class NestBackend(Backend):
         import pyNN
 
         return {"pynn": pyNN.__version__, "nest": str(nest.__version__)}
+
+    # Reading the recordings out (appended by the flat-array results path; keep at the end).
+
+    def prepare(self) -> None:
+        self.sim  # noqa: B018 - the property imports pyNN.nest and NEST once per process
+
+    def recorders(self, network: Network) -> Recorders:
+        """NEST's recorders read as arrays (see :mod:`opsnn_opt.backends._nest_recording`)."""
+        from opsnn_opt.backends._nest_recording import NestRecorders
+
+        return NestRecorders(network)

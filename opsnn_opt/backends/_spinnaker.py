@@ -23,8 +23,10 @@ user's own ``~/.spynnaker.cfg``. The ``OPSNN_SPINNAKER_CFG`` file is merged into
 
 Constraints are checked before anything is built (:meth:`SpinnakerBackend.check_model`): a time
 step of at least 0.1 ms, delays that are whole multiples of the time step between one step and
-:data:`MAX_DELAY_STEPS` steps, and only the cell types sPyNNaker implements
-(:data:`CELL_TYPES`); a cell type it lacks is also reported by name when a model asks for it.
+:data:`MAX_DELAY_STEPS` steps, synaptic rows of at most :data:`MAX_ROW_SYNAPSES` synapses (as
+sPyNNaker estimates them from the model's :meth:`~opsnn_opt.models.Model.connection_rules`), and
+only the cell types sPyNNaker implements (:data:`CELL_TYPES`); a cell type it lacks is also
+reported by name when a model asks for it.
 
 Randomness. sPyNNaker generates connections on the machine with its own generators and does not
 take the run's ``seed``; seeded host generators (e.g. for initial V_m) are accepted with a
@@ -52,15 +54,30 @@ from opsnn_opt.backends._spinnaker_pynn import CELL_TYPES, spinnaker_pynn
 from opsnn_opt.errors import ConfigError, SimulationError
 
 if TYPE_CHECKING:
-    from opsnn_opt.models import Model
+    from opsnn_opt.models import ConnectionRule, Model
 
-__all__ = ["CELL_TYPES", "MAX_DELAY_STEPS", "MIN_TIMESTEP_MS", "SpinnakerBackend"]
+__all__ = [
+    "CELL_TYPES",
+    "MAX_DELAY_STEPS",
+    "MAX_ROW_SYNAPSES",
+    "MIN_TIMESTEP_MS",
+    "NEURONS_PER_CORE",
+    "SpinnakerBackend",
+    "row_synapses",
+]
 
 #: Shortest time step sPyNNaker runs in real time (ms).
 MIN_TIMESTEP_MS = 0.1
 #: Longest delay in time steps: 16 on the neuron core x (1 + 8 delay-extension stages), as
 #: ``spynnaker.pyNN.get_max_delay`` documents ("most likely value is timestep * 144").
 MAX_DELAY_STEPS = 144
+#: Longest synaptic row: the synapses from one source cell onto one core of target cells
+#: (``POP_TABLE_MAX_ROW_LENGTH`` in ``spynnaker.pyNN.utilities.constants``; one word per static
+#: synapse). Longer rows raise ``SynapseRowTooBigException`` during mapping.
+MAX_ROW_SYNAPSES = 256
+#: Target cells per core of a neuron population: sPyNNaker's default for every neuron model
+#: (``DEFAULT_MAX_ATOMS_PER_CORE`` in ``abstract_pynn_neuron_model``).
+NEURONS_PER_CORE = 256
 #: Environment variable naming a config file merged into every run's ``spynnaker.cfg``.
 CONFIG_ENV = "OPSNN_SPINNAKER_CFG"
 
@@ -86,6 +103,26 @@ def _names_machine(cfg: configparser.ConfigParser) -> bool:
     return any(cfg.get("Machine", k, fallback="None").strip() not in ("", "None") for k in _MACHINE_KEYS)
 
 
+def row_synapses(rule: ConnectionRule) -> int:
+    """The longest synaptic row sPyNNaker will reserve for ``rule``, as it estimates it.
+
+    sPyNNaker sizes a row (one source cell onto one core of at most :data:`NEURONS_PER_CORE`
+    target cells) before it draws any connection, as the count that a binomial draw exceeds with
+    a chance of 1e-4 (fixed probability) or, for a fixed in-degree, first over all targets and
+    then within a core (chances 1e-4 and 1e-5), each divided by ``n_pre x n_post``. The same
+    formulas are used here (``get_n_connections_from_pre_vertex_maximum`` of its
+    ``FixedProbabilityConnector`` and ``FixedNumberPreConnector``, sPyNNaker 7.4).
+    """
+    from scipy.stats import binom
+
+    pairs = rule.n_pre * rule.n_post
+    per_core = min(NEURONS_PER_CORE, rule.n_post)
+    if rule.rule == "fixed_probability":
+        return int(math.ceil(binom.ppf(1.0 - 1e-4 / pairs, per_core, rule.value)))
+    from_one = binom.ppf(1.0 - 1e-4 / pairs, int(rule.value) * rule.n_post, 1.0 / rule.n_pre)
+    return int(math.ceil(binom.ppf(1.0 - 1e-5 / pairs, from_one, min(per_core / rule.n_post, 1.0))))
+
+
 def _read_cfg(path: Path) -> configparser.ConfigParser:
     cfg = configparser.ConfigParser()
     try:
@@ -107,7 +144,6 @@ class SpinnakerBackend(Backend):
     """
 
     name = "spinnaker"
-    max_delay_ms = None  # depends on the time step: see check_model
 
     def __init__(self, config: str | Path | None = None) -> None:
         given = config if config is not None else os.environ.get(CONFIG_ENV) or None
@@ -140,6 +176,16 @@ class SpinnakerBackend(Backend):
                 raise ConfigError(
                     f"{where}: on spinnaker delays must be <= {MAX_DELAY_STEPS} time steps (= {longest:g} ms at "
                     f"{timestep_ms:g} ms), but {model.name} would use up to {delays[1]:.4g} ms with these parameters"
+                )
+        for rule in model.connection_rules(params):
+            row = row_synapses(rule)
+            if row > MAX_ROW_SYNAPSES:
+                raise ConfigError(
+                    f"{where}: on spinnaker a synaptic row (one source cell onto one core of "
+                    f"{min(NEURONS_PER_CORE, rule.n_post)} target cells) holds at most {MAX_ROW_SYNAPSES} synapses, "
+                    f"but {model.name}'s {rule.name} connections ({rule.rule} {rule.value:g}, {rule.n_pre} -> "
+                    f"{rule.n_post} cells) need rows of up to {row} synapses with these parameters; "
+                    f"use fewer connections per cell or more cells"
                 )
         missing = [c for c in model.cell_types(params) if c not in CELL_TYPES]
         if missing:
@@ -218,7 +264,11 @@ class SpinnakerBackend(Backend):
                 ) from exc
         return self._module
 
-    def setup(self, *, timestep_ms: float, seed: int) -> types.ModuleType:
+    def setup(
+        self, *, timestep_ms: float, seed: int, delays_ms: tuple[float, float] | None = None, threads: int = 1
+    ) -> types.ModuleType:
+        # sPyNNaker sets its own delay range from the time step (checked in check_model) and has
+        # no threads: each core runs its neurons.
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="opsnn-spinnaker-"))
         folder = self._folder

@@ -1,6 +1,6 @@
 """``spynnaker.pyNN`` as the models see it: the same PyNN surface NEST offers, where sPyNNaker differs.
 
-Three differences are bridged, so that model code runs unchanged:
+Four differences are bridged, so that model code runs unchanged:
 
 ``NativeRNG``
     sPyNNaker has none. Here it means "the machine's own generators": a ``NumpyRNG`` without
@@ -15,6 +15,9 @@ Assemblies
 Missing cell types
     Asking for a standard cell type sPyNNaker lacks raises a :class:`ConfigError` that lists the
     ones it has, instead of an ``AttributeError``.
+Spike times
+    ``SpikeSourceArray`` takes PyNN's ``Sequence`` per source, as on NEST; sPyNNaker wants plain
+    lists, so they are converted.
 """
 
 from __future__ import annotations
@@ -101,6 +104,17 @@ class _SplitProjection:
         return sum(p.size() for p in self.parts)
 
 
+def _plain_spike_times(spike_times: Any) -> Any:
+    """PyNN ``Sequence`` s (one, or one per source) as the plain lists sPyNNaker takes."""
+    from pyNN.parameters import Sequence
+
+    if isinstance(spike_times, Sequence):
+        return spike_times.value.tolist()
+    if isinstance(spike_times, (list, tuple)) and spike_times and isinstance(spike_times[0], Sequence):
+        return [s.value.tolist() for s in spike_times]
+    return spike_times
+
+
 def spinnaker_pynn(module: types.ModuleType) -> types.ModuleType:
     """Wrap ``spynnaker.pyNN`` (after import) as described in the module docstring."""
     from pyNN.random import NumpyRNG
@@ -149,7 +163,11 @@ def spinnaker_pynn(module: types.ModuleType) -> types.ModuleType:
                     ) from None
                 raise
 
+    def spike_source_array(spike_times: Any = (), **kwargs: Any) -> Any:
+        return module.SpikeSourceArray(spike_times=_plain_spike_times(spike_times), **kwargs)
+
     wrapped = SpinnakerPyNN(module.__name__, module.__doc__)
+    wrapped.SpikeSourceArray = spike_source_array
     wrapped.NativeRNG = NativeRNG
     wrapped.Population = Population
     wrapped.Projection = projection

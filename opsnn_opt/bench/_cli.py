@@ -19,6 +19,8 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._analysis",
     "opsnn_opt.bench._scan",
     "opsnn_opt.bench._overhead",
+    "opsnn_opt.bench._seed",
+    "opsnn_opt.bench._brunel",
     "opsnn_opt.bench._workers",
 )
 

@@ -23,14 +23,16 @@ def simulate_balanced_block(n_neurons: int, simtime_ms: float, seed: int = 1):
     """Run the ``balanced`` model on NEST and return its neo Block (spikes of all cells, V_m of 2)."""
     from opsnn_opt.backends import get_backend
     from opsnn_opt.models import get_model
-    from opsnn_opt.pipeline import RunSpec, collect_block, record_network
+    from opsnn_opt.pipeline import RunSpec, record_network
 
     spec = RunSpec.create("balanced", {"n_neurons": n_neurons, "seed": seed}, simtime_ms=simtime_ms)
     backend = get_backend("nest")
-    sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed)
-    network = get_model("balanced").build(sim, spec.params)
+    model = get_model("balanced")
+    sim = backend.setup(timestep_ms=spec.timestep_ms, seed=spec.seed, delays_ms=model.delays_ms(spec.params))
+    network = model.build(sim, spec.params)
     record_network(network, spec.record_v_cells)
+    recorders = backend.recorders(network)
     backend.run(spec.simtime_ms)
-    block = collect_block(network, spec)
+    block = recorders.collect(spec.simtime_ms).to_block("balanced")
     backend.end()
     return block

@@ -1,4 +1,5 @@
-"""Results files: a neo Block plus run metadata, written atomically, read back by content.
+"""Results files: a run's flat :class:`Recording` (or any neo Block) plus run metadata, written
+atomically, read back by content.
 
 Formats (see :data:`FORMATS`):
 
@@ -13,16 +14,31 @@ Formats (see :data:`FORMATS`):
 
 from __future__ import annotations
 
-from opsnn_opt.io._api import FORMAT_VERSION, FORMATS, detect_format, read_block, read_metadata, write_block
+from opsnn_opt.io._api import (
+    FORMAT_VERSION,
+    FORMATS,
+    detect_format,
+    read_block,
+    read_metadata,
+    read_recording,
+    write_block,
+    write_recording,
+)
 from opsnn_opt.io._bench import bench_io, synthetic_block
+from opsnn_opt.io._recording import PopulationRecording, Recording, recording_from_block
 
 __all__ = [
     "FORMATS",
     "FORMAT_VERSION",
+    "PopulationRecording",
+    "Recording",
     "bench_io",
     "detect_format",
     "read_block",
     "read_metadata",
+    "read_recording",
+    "recording_from_block",
     "synthetic_block",
     "write_block",
+    "write_recording",
 ]

@@ -15,8 +15,17 @@ from opsnn_opt.io._detect import nix_flavour, open_nix, sniff
 from opsnn_opt.io._keys import METADATA_KEY
 from opsnn_opt.io._metadata import normalise_metadata
 from opsnn_opt.io._nixfast import close_nix
+from opsnn_opt.io._recording import Recording, recording_from_block
 
-__all__ = ["FORMATS", "FORMAT_VERSION", "read_block", "read_metadata", "write_block"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_VERSION",
+    "read_block",
+    "read_metadata",
+    "read_recording",
+    "write_block",
+    "write_recording",
+]
 
 #: Valid values of ``format``: our compact NIX layout, neo's NixIO layout, a pickled Block.
 FORMATS: tuple[str, ...] = ("nix", "neo-nix", "pickle")
@@ -79,6 +88,50 @@ def write_block(
     meta = normalise_metadata(metadata if metadata is not None else block.annotations.get(METADATA_KEY))
     writer = _WRITERS[format]
     return write_atomically(path, lambda tmp: writer(block, tmp, meta))
+
+
+def write_recording(
+    recording: Recording,
+    path: str | Path,
+    *,
+    format: str = "nix",
+    metadata: Mapping[str, Any] | None = None,
+    name: str = "",
+    description: str = "",
+) -> Path:
+    """Write a run's :class:`Recording` to ``path`` atomically.
+
+    The ``"nix"`` format is written straight from the arrays; ``"neo-nix"`` and ``"pickle"``
+    first build the neo Block (:meth:`Recording.to_block`). Either way :func:`read_block`
+    returns the same Block.
+
+    Parameters
+    ----------
+    recording
+        The flat recordings of a run.
+    path, format, metadata
+        As for :func:`write_block`.
+    name, description
+        Name and description of the Block.
+
+    Raises
+    ------
+    ConfigError, ResultsFileError
+        As for :func:`write_block`.
+    """
+    if format not in _WRITERS:
+        raise ConfigError(f"format must be one of {', '.join(map(repr, FORMATS))}, but got {format!r}")
+    if format != "nix":
+        return write_block(recording.to_block(name, description), path, format=format, metadata=metadata)
+    meta = normalise_metadata(metadata)
+    return write_atomically(
+        path, lambda tmp: _compact_nix.write_compact_recording(recording, tmp, meta, name, description)
+    )
+
+
+def read_recording(path: str | Path, *, allow_pickle: bool = False) -> Recording:
+    """Read a results file as a flat :class:`Recording` (see :func:`read_block` for the arguments)."""
+    return recording_from_block(read_block(path, allow_pickle=allow_pickle))
 
 
 def detect_format(path: str | Path) -> str:

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +68,24 @@ from opsnn_opt.io._codec import decode_value, encode_value
 from opsnn_opt.io._keys import METADATA_KEY, POSITIONS_KEY
 from opsnn_opt.io._metadata import SECTION_TYPE, metadata_from_json, metadata_to_json, write_section_tree
 from opsnn_opt.io._nixfast import add_data_array, add_property, add_section, close_nix, open_section
-from opsnn_opt.io._trains import PopulationTrains, pack_trains, to_ms_factor, unpack_trains
+from opsnn_opt.io._recording import V_SIGNAL_NAME, PopulationRecording, Recording
+from opsnn_opt.io._trains import (
+    FLOAT_BASE_COLUMNS,
+    INT_BASE_COLUMNS,
+    PopulationTrains,
+    pack_trains,
+    to_ms_factor,
+    unpack_trains,
+)
 
-__all__ = ["BLOCK_TYPE", "FORMAT_VERSION", "read_compact", "read_compact_metadata", "write_compact"]
+__all__ = [
+    "BLOCK_TYPE",
+    "FORMAT_VERSION",
+    "read_compact",
+    "read_compact_metadata",
+    "write_compact",
+    "write_compact_recording",
+]
 
 #: Version of this layout; bump it when a reader of the old version could misread a new file.
 FORMAT_VERSION = 1
@@ -135,27 +151,51 @@ def _write_population(nblk: nixio.Block, stem: str, pop: PopulationTrains) -> di
     }
 
 
-def _write_signal(nblk: nixio.Block, name: str, sig: neo.AnalogSignal, where: str) -> dict[str, Any]:
-    period_ms = float(sig.sampling_period) * to_ms_factor(sig.sampling_period)
-    t_start_ms = float(sig.t_start) * to_ms_factor(sig.t_start)
-    units = sig.units.dimensionality.string
+def _write_signal(nblk: nixio.Block, name: str, values: np.ndarray, info: dict[str, Any], where: str) -> dict[str, Any]:
+    """One AnalogSignal: ``values`` (n_samples, n_channels) in ``info["units"]``, sampled every
+    ``info["sampling_period_ms"]`` from ``info["t_start_ms"]``; ``info`` also holds the signal's
+    name, description, file_origin, annotations and array_annotations (not yet encoded)."""
     add_data_array(
         nblk,
         name,
         "opsnn.analogsignal",
-        sig.magnitude,
-        unit=units,
-        label=sig.name or None,
-        sampled=(period_ms, t_start_ms),
+        values,
+        unit=info["units"],
+        label=info["name"] or None,
+        sampled=(info["sampling_period_ms"], info["t_start_ms"]),
     )
     return {
         "array": name,
-        "units": units,
-        "sampling_period_ms": period_ms,
-        "t_start_ms": t_start_ms,
-        "array_annotations": encode_value(dict(sig.array_annotations), f"{where} array_annotations"),
-        **_attrs(sig, where),
+        "units": info["units"],
+        "sampling_period_ms": info["sampling_period_ms"],
+        "t_start_ms": info["t_start_ms"],
+        "array_annotations": encode_value(info["array_annotations"], f"{where} array_annotations"),
+        "name": info["name"],
+        "description": info["description"],
+        "file_origin": info["file_origin"],
+        "annotations": encode_value(info["annotations"], f"{where} annotations"),
     }
+
+
+def _neo_signal(sig: neo.AnalogSignal) -> tuple[np.ndarray, dict[str, Any]]:
+    info = {
+        "units": sig.units.dimensionality.string,
+        "sampling_period_ms": float(sig.sampling_period) * to_ms_factor(sig.sampling_period),
+        "t_start_ms": float(sig.t_start) * to_ms_factor(sig.t_start),
+        "array_annotations": dict(sig.array_annotations),
+        **{a: getattr(sig, a) for a in ("name", "description", "file_origin")},
+        "annotations": dict(sig.annotations),
+    }
+    return sig.magnitude, info
+
+
+@dataclass
+class _Segment:
+    """What the writer stores of one segment: its attributes, flattened trains and signals."""
+
+    attrs: dict[str, Any]
+    populations: list[PopulationTrains]
+    signals: list[tuple[np.ndarray, dict[str, Any]]]
 
 
 def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> None:
@@ -171,9 +211,94 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
         raise ResultsFileError(
             "the block has neo Groups, which the compact 'nix' format does not store; use format='neo-nix' or 'pickle'"
         )
-    positions = block.annotations.get(POSITIONS_KEY)
+    segments = []
+    for i_seg, seg in enumerate(block.segments):
+        where = f"segment {i_seg} ({seg.name!r})"
+        _check_supported(seg, where)
+        pops = pack_trains(list(seg.spiketrains), where)
+        segments.append(_Segment(_attrs(seg, where), pops, [_neo_signal(sig) for sig in seg.analogsignals]))
+    _write(
+        path,
+        _attrs(block, "block", skip=(POSITIONS_KEY, METADATA_KEY)),
+        segments,
+        block.annotations.get(POSITIONS_KEY),
+        metadata,
+    )
+
+
+def _plain_attrs(name: str | None, annotations: dict[str, Any], where: str, **attrs: Any) -> dict[str, Any]:
+    """The attributes :func:`_attrs` records of a neo container, for one that was never built."""
+    out = {a: None for a in _OBJ_ATTRS}
+    out.update(name=name, **attrs)
+    out = {k: encode_value(v, f"{where} {k}") for k, v in out.items()}
+    out["annotations"] = encode_value(annotations, f"{where} annotations")
+    return out
+
+
+def _recording_population(
+    name: str, p: PopulationRecording, first_order: int, window_ms: tuple[float, float]
+) -> PopulationTrains:
+    """One population's spikes in the layout :func:`pack_trains` gives PyNN's trains."""
+    ids = p.cell_ids if p.cell_ids is not None else np.arange(p.size, dtype=np.int64)
+    counts = p.counts()
+    int_table = np.empty((p.size, 4), dtype=np.int64)
+    int_table[:, 0] = counts
+    int_table[:, 1] = np.arange(first_order, first_order + p.size)
+    int_table[:, 2] = np.arange(p.size)
+    int_table[:, 3] = ids
+    float_table = np.empty((p.size, 2), dtype=np.float64)
+    float_table[:, 0], float_table[:, 1] = window_ms
+    return PopulationTrains(
+        label=name,
+        spike_times_ms=p.times_ms,
+        senders=np.asarray(ids, dtype=np.int64)[p.index],
+        sender_key="channel_id",
+        int_table=int_table,
+        int_columns=[*INT_BASE_COLUMNS, "source_index", "channel_id"],
+        float_table=float_table,
+        float_columns=list(FLOAT_BASE_COLUMNS),
+        records={},
+    )
+
+
+def write_compact_recording(
+    recording: Recording, path: Path, metadata: dict[str, Any], name: str = "", description: str = ""
+) -> None:
+    """Write a :class:`~opsnn_opt.io.Recording` straight from its arrays, in the layout
+    :func:`write_compact` gives the Block of :meth:`Recording.to_block` (no neo object is built).
+    """
+    pops, signals, order = [], [], 0
+    for pop_name, p in recording.populations.items():
+        pops.append(_recording_population(pop_name, p, order, (recording.t_start_ms, recording.t_stop_ms)))
+        order += p.size
+        if p.v_mv is not None and p.v_index is not None:
+            ids = p.cell_ids if p.cell_ids is not None else np.arange(p.size, dtype=np.int64)
+            info = {
+                "units": "mV",
+                "sampling_period_ms": float(p.v_dt_ms),
+                "t_start_ms": float(p.v_t_start_ms),
+                "array_annotations": {"channel_index": np.asarray(p.v_index)},
+                "name": V_SIGNAL_NAME,
+                "description": None,
+                "file_origin": None,
+                "annotations": {"channel_ids": np.asarray(ids)[p.v_index], "source_population": pop_name},
+            }
+            signals.append((p.v_mv, info))
+    segment = _Segment(_plain_attrs("run", {}, "segment 0", index=0), pops, signals)
+    positions = {n: p.positions_mm for n, p in recording.populations.items() if p.positions_mm is not None}
+    block_attrs = _plain_attrs(name, dict(recording.annotations), "block", description=description)
+    _write(path, block_attrs, [segment], positions or None, metadata)
+
+
+def _write(
+    path: Path,
+    block_attrs: dict[str, Any],
+    segments: list[_Segment],
+    positions: dict[str, Any] | None,
+    metadata: dict[str, Any],
+) -> None:
     manifest: dict[str, Any] = {
-        "block": _attrs(block, "block", skip=(POSITIONS_KEY, METADATA_KEY)),
+        "block": block_attrs,
         "positions": None if positions is None else [],
         "segments": [],
     }
@@ -182,17 +307,15 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
     )
     try:
         nblk = nf.create_block("results", BLOCK_TYPE)
-        for i_seg, seg in enumerate(block.segments):
-            where = f"segment {i_seg} ({seg.name!r})"
-            _check_supported(seg, where)
-            pops = pack_trains(list(seg.spiketrains), where)
-            seg_entry = _attrs(seg, where)
+        for i_seg, seg in enumerate(segments):
+            where = f"segment {i_seg}"
+            seg_entry = dict(seg.attrs)
             seg_entry["populations"] = [
-                _write_population(nblk, _stem(i_seg, j, p.label), p) for j, p in enumerate(pops)
+                _write_population(nblk, _stem(i_seg, j, p.label), p) for j, p in enumerate(seg.populations)
             ]
             seg_entry["signals"] = [
-                _write_signal(nblk, f"seg{i_seg}.signal{k}", sig, f"{where} analogsignal {k}")
-                for k, sig in enumerate(seg.analogsignals)
+                _write_signal(nblk, f"seg{i_seg}.signal{k}", values, info, f"{where} analogsignal {k}")
+                for k, (values, info) in enumerate(seg.signals)
             ]
             manifest["segments"].append(seg_entry)
         for j, (pop_name, xyz) in enumerate((positions or {}).items()):

@@ -1,22 +1,34 @@
-"""Network models. Each declares its parameters once and builds itself with a PyNN module."""
+"""Network models. Each declares its parameters once and builds itself with a PyNN module.
+
+The built-ins are in ``MODELS``; :func:`get_model` also finds installed plug-ins (entry-point
+group ``opsnn_opt.models``) and ``package.module:Class`` references. Model code connects cells
+through the simulator-neutral helpers of :mod:`opsnn_opt.models.connectors`.
+"""
 
 from __future__ import annotations
 
-from opsnn_opt.errors import ConfigError
-from opsnn_opt.models._balanced import Balanced
-from opsnn_opt.models._base import Model, Network
-from opsnn_opt.models._brunel import Brunel
-from opsnn_opt.models._faulty import Faulty
-from opsnn_opt.models._v1_sheet import V1Sheet
+from opsnn_opt.models import connectors
+from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._plugins import (
+    ENTRY_POINT_GROUP,
+    MODELS,
+    ModelEntry,
+    available_models,
+    check_model_class,
+    get_model,
+    model_reference,
+)
 
-__all__ = ["MODELS", "Model", "Network", "get_model"]
-
-MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet, Faulty)}
-
-
-def get_model(name: str, where: str = "model") -> Model:
-    """Return the model called ``name``; the error lists the valid names."""
-    try:
-        return MODELS[name]()
-    except KeyError:
-        raise ConfigError(f"{where}: unknown model {name!r}; valid models are: {', '.join(MODELS)}") from None
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MODELS",
+    "ConnectionRule",
+    "Model",
+    "ModelEntry",
+    "Network",
+    "available_models",
+    "check_model_class",
+    "connectors",
+    "get_model",
+    "model_reference",
+]

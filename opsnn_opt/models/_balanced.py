@@ -10,10 +10,10 @@ cell gets its own Poisson train at ``input_rate_hz`` for the whole run, through 
 synapse of ``g_exc_nS``. ``input_rate_hz = 0`` gives the original self-sustained setting
 (with a random initial V_m only).
 
-On NEST, connections are one call to the native ``pairwise_bernoulli`` rule, drawn by NEST's
-generators (seeded by ``seed`` through ``setup``), and the drive is one ``poisson_generator``
-that sends every cell its own train; initial V_m are uniform in [V_reset, θ], also drawn by NEST
-(see :mod:`opsnn_opt.models._connectors`).
+Connections, the drive and the initial V_m (uniform in [V_reset, θ]) go through the connector
+helpers of :mod:`opsnn_opt.models.connectors`: on NEST one native ``pairwise_bernoulli`` call,
+one ``poisson_generator`` that sends every cell its own train, and V_m drawn by NEST, all seeded
+by ``seed`` through ``setup``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from types import ModuleType
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.models._base import Model, Network
-from opsnn_opt.models._connectors import fixed_probability, independent_poisson, uniform_initial_v
+from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models.connectors import fixed_probability, independent_poisson, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.stimuli import add_stimulus, grid_field_positions, stimulus_annotation, stimulus_params
 
@@ -76,6 +76,14 @@ class Balanced(Model):
                 f"{where}: n_neurons x exc_fraction must leave at least one E and one I cell; "
                 f"got n_neurons={params['n_neurons']}, exc_fraction={params['exc_fraction']}"
             )
+
+    def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
+        sizes = dict(zip(self.populations, self.sizes(params)))
+        return tuple(
+            ConnectionRule(f"{pre}_{post}", sizes[pre], sizes[post], "fixed_probability", params["p_connect"])
+            for pre in self.populations
+            for post in self.populations
+        )
 
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         n_exc, n_inh = self.sizes(params)

@@ -13,7 +13,42 @@ import numpy as np
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.params import ParamTable
 
-__all__ = ["Model", "Network"]
+__all__ = ["ConnectionRule", "Model", "Network"]
+
+#: The rules a :class:`ConnectionRule` can name, and what its ``value`` is for each.
+RULES = {"fixed_indegree": "sources per target cell", "fixed_probability": "connection probability"}
+
+
+@dataclass(frozen=True)
+class ConnectionRule:
+    """How one projection connects, stated before it is built.
+
+    Backends that size the connectivity in advance (SpiNNaker, whose synaptic rows have a
+    fixed maximum length) check these in ``check_model``; connections given as explicit lists
+    need not be declared.
+
+    Attributes
+    ----------
+    name
+        Names the projection in messages, e.g. ``"exc_inh"``.
+    n_pre, n_post
+        Sizes of the source and target populations.
+    rule
+        ``"fixed_indegree"`` (``value`` = sources per target cell) or ``"fixed_probability"``
+        (``value`` = connection probability).
+    value
+        The in-degree or the probability.
+    """
+
+    name: str
+    n_pre: int
+    n_post: int
+    rule: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"ConnectionRule {self.name!r}: rule must be one of {', '.join(RULES)}; got {self.rule!r}")
 
 
 @dataclass
@@ -43,9 +78,16 @@ class Network:
 class Model(ABC):
     """A network model: its declared parameters and how to build it with a PyNN module.
 
-    Subclasses set ``name``, ``summary``, ``params`` and ``populations`` and implement
-    :meth:`build`. Builders take the simulator module as an argument, so the same code runs
-    on every backend.
+    Subclasses set ``params`` (a :class:`~opsnn_opt.params.ParamTable` with units, defaults and
+    ranges) and ``populations`` (the recorded and analysed populations, in order), and implement
+    :meth:`build`. Built-ins also set ``name`` and ``summary``; a plug-in's name is the
+    reference it is used by (``"my_pkg.nets:RingV1"`` or an entry point's name) and its summary
+    defaults to the first line of its docstring. Builders take the simulator module as an
+    argument and connect cells through :mod:`opsnn_opt.models.connectors` where a helper exists,
+    so the same code runs on every backend. Override :meth:`delays_ms` when the delays are not
+    all ``params[delay_param]``, :meth:`check` for cross-parameter rules, and
+    :meth:`cell_types` and :meth:`connection_rules` so that SpiNNaker can refuse what it cannot
+    map before mapping. A parameter named ``seed`` seeds the simulator's generators.
     """
 
     name: ClassVar[str]
@@ -76,14 +118,20 @@ class Model(ABC):
     def delays_ms(self, params: Mapping[str, Any]) -> tuple[float, float] | None:
         """Shortest and longest synaptic delay the network will use (ms), or None without delays.
 
-        The default reads ``params[self.delay_param]``: one delay for every connection. Backends
-        check these against their limits before anything is built.
+        The default reads ``params[self.delay_param]``: one delay for every connection. They must
+        cover every projection the model makes (inputs and stimuli too): backends check them
+        against their limits before anything is built, and set the simulator's minimum and
+        maximum delay from them.
         """
         delay = params.get(self.delay_param)
         return None if delay is None else (float(delay), float(delay))
 
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         """Names of the PyNN standard cell types the network uses (``"IF_cond_exp"``, ...)."""
+        return ()
+
+    def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
+        """The projections made by a probabilistic rule, for backends that check their size first."""
         return ()
 
     @abstractmethod

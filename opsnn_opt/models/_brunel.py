@@ -6,8 +6,9 @@ C_I = ε·n_inh inhibitory inputs (fixed in-degree, no self- or multiple connect
 voltage jumps of J and -g·J after a delay D. External drive: each cell gets C_E independent
 Poisson inputs at ν_ext = η·ν_thr, ν_thr = θ / (J·C_E·τ), merged into one Poisson train at
 C_E·ν_ext through a synapse of J and delay D, as in the paper. Initial V_m are uniform in
-[V_r, θ] (``NumpyRNG`` seeded by ``seed``); connections and Poisson trains use the simulator's
-generators, seeded by ``seed`` through ``setup``.
+[V_r, θ] (:func:`~opsnn_opt.models.connectors.uniform_initial_v`: drawn by NEST on NEST);
+connections and Poisson trains use the simulator's generators, seeded by ``seed`` through
+``setup``.
 
 The defaults are the paper's (N_E = 10 000, N_I = 2 500, ε = 0.1, J = 0.1 mV, D = 1.5 ms,
 θ = 20 mV, V_r = 10 mV, τ = 20 ms, τ_rp = 2 ms); its regimes are at (g, η) = (3, 2)
@@ -23,8 +24,8 @@ sensitive to this; at scale 0.1 (C/N = 1) every excitatory cell already receives
 other excitatory cells except itself. ``scale`` must leave at least C_E + 1 excitatory and
 C_I + 1 inhibitory cells.
 
-Fixed in-degree connections go to NEST's own ``fixed_indegree`` rule on NEST (see
-:mod:`opsnn_opt.models._connectors`).
+Fixed in-degree connections go through :func:`opsnn_opt.models.connectors.fixed_indegree`
+(NEST's own ``fixed_indegree`` rule on NEST).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from types import ModuleType
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.models._base import Model, Network
-from opsnn_opt.models._connectors import fixed_indegree, is_nest, on_grid
+from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models.connectors import fixed_indegree, on_grid, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.stimuli import poisson_background
 
@@ -103,6 +104,14 @@ class Brunel(Model):
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_curr_delta", "SpikeSourcePoisson")
 
+    def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
+        sizes, indegrees = dict(zip(self.populations, self.sizes(params))), self.indegrees(params)
+        return tuple(
+            ConnectionRule(f"{pre}_{post}", sizes[pre], sizes[post], "fixed_indegree", c)
+            for pre, c in zip(self.populations, indegrees)
+            for post in self.populations
+        )
+
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         n_e, n_i = self.sizes(params)
         c_e, c_i = self.indegrees(params)
@@ -117,12 +126,7 @@ class Brunel(Model):
             i_offset=0.0,
         )
         on_grid(sim, cell)  # the paper's model lives on the time grid, as does NEST's brunel example
-        if is_nest(sim):
-            cell.variable_map = {"v": "V_m"}  # PyNN 0.13 lacks it, so recording V_m would fail
         pops = {"exc": sim.Population(n_e, cell, label="exc"), "inh": sim.Population(n_i, cell, label="inh")}
-        v_init = sim.RandomDistribution(
-            "uniform", low=params["v_reset_mv"], high=theta, rng=sim.NumpyRNG(seed=params["seed"])
-        )
         # Inhibitory current-based weights are negative in PyNN on NEST; sPyNNaker uses |w|.
         synapses = {
             "exc": sim.StaticSynapse(weight=j, delay=delay),
@@ -132,7 +136,7 @@ class Brunel(Model):
         indegree = {"exc": c_e, "inh": c_i}
         projections: dict[str, Any] = {}
         for post_name, post in pops.items():
-            post.initialize(v=v_init)
+            uniform_initial_v(sim, post, params["v_reset_mv"], theta, params["seed"])
             for pre_name, pre in pops.items():
                 projections[f"{pre_name}_{post_name}"] = sim.Projection(
                     pre,

@@ -10,6 +10,7 @@ connectivity is the same on every backend); pairs further apart than 4 sigma_A (
 probability is below 0.04 % of its peak) are not considered. There are no self-connections.
 The delay of a connection is ``delay_min_ms + d / conduction_speed_mm_per_ms``, rounded to the
 time step. With ``periodic = true`` distances wrap around the edges (a torus).
+Background and stimulus arrive after ``delay_min_ms`` (on the time grid) too.
 
 Every cell receives background Poisson input (``bg_rate_hz`` through ``bg_weight_nS``) and,
 optionally, a stimulus (:mod:`opsnn_opt.stimuli`). The stimulus's visual field (the unit square)
@@ -40,7 +41,7 @@ import numpy as np
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import Model, Network
-from opsnn_opt.models._connectors import list_connector
+from opsnn_opt.models.connectors import list_connector
 from opsnn_opt.params import Choice, Param, ParamTable
 from opsnn_opt.stimuli import (
     add_stimulus,
@@ -194,6 +195,9 @@ class V1Sheet(Model):
 
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         dt = float(sim.get_time_step())
+        # Background and stimulus arrive after the shortest delay (at distance 0, on the time
+        # grid), so that delays_ms covers every projection and sets the simulator's minimum delay.
+        shortest_ms = max(round(params["delay_min_ms"] / dt), 1) * dt
         side = params["side_mm"]
         positions = self.positions(params)
         cell = sim.IF_cond_exp(**_CELL, tau_refrac=params["t_ref_ms"])
@@ -224,11 +228,12 @@ class V1Sheet(Model):
                 )
         for name, pop in pops.items():
             pop.initialize(v=v_init)
-            _, background = poisson_background(sim, pop, params["bg_rate_hz"], params["bg_weight_nS"] * _NS_TO_US, dt)
+            weight = params["bg_weight_nS"] * _NS_TO_US
+            _, background = poisson_background(sim, pop, params["bg_rate_hz"], weight, shortest_ms)
             if background is not None:
                 projections[f"background_{name}"] = background
         targets = {name: (pop, positions[name][:, :2] / side) for name, pop in pops.items()}
-        stim_projections, _ = add_stimulus(sim, params, targets, delay_ms=dt)
+        stim_projections, _ = add_stimulus(sim, params, targets, delay_ms=shortest_ms)
         projections.update(stim_projections)
         annotations = {
             "sheet": {"side_mm": side, "periodic": params["periodic"] == "true"},

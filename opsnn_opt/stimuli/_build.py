@@ -162,7 +162,7 @@ def add_stimulus(
         Projections named ``stimulus_<population>`` (empty for ``stimulus = none``), and the
         source population (None for ``none``).
     """
-    from opsnn_opt.models._connectors import list_connector
+    from opsnn_opt.models.connectors import list_connector
 
     spikes = make_input(params)
     if spikes is None:
@@ -190,25 +190,16 @@ def add_stimulus(
 def poisson_background(
     sim: ModuleType, target: Any, rate_hz: float, weight: float, delay_ms: float, receptor_type: str = "excitatory"
 ) -> tuple[Any, Any] | tuple[None, None]:
-    """An independent Poisson train per cell of ``target``, one to one.
+    """An independent Poisson train per cell of ``target``.
 
     ``weight`` is in PyNN units (µS for conductances, nA or mV for currents). Returns the
-    sources and the projection, or ``(None, None)`` if ``rate_hz`` is 0. On NEST the sources are
-    on-grid ``poisson_generator`` s without parrots (see :func:`opsnn_opt.models._connectors.on_grid`),
-    so they cannot be recorded.
+    sources and the projection, or ``(None, None)`` if ``rate_hz`` is 0. Built with
+    :func:`opsnn_opt.models.connectors.independent_poisson`: on NEST one ``poisson_generator``
+    that sends every cell its own train (it cannot be recorded), elsewhere one source per cell.
     """
-    from opsnn_opt.models._connectors import list_connector, on_grid
+    from opsnn_opt.models.connectors import independent_poisson
 
     if rate_hz <= 0:
         return None, None
-    poisson = on_grid(sim, sim.SpikeSourcePoisson(rate=rate_hz), parrots=False)  # one target per source
-    sources = sim.Population(target.size, poisson, label=f"background_{target.label}")
-    cells = np.arange(target.size)
-    projection = sim.Projection(
-        sources,
-        target,
-        list_connector(sim, cells, cells, weight, delay_ms),
-        sim.StaticSynapse(),
-        receptor_type=receptor_type,
-    )
-    return sources, projection
+    synapse = sim.StaticSynapse(weight=weight, delay=delay_ms)
+    return independent_poisson(sim, target, rate_hz, synapse, receptor_type, label=f"background_{target.label}")

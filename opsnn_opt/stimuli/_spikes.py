@@ -99,10 +99,7 @@ def inhomogeneous_poisson(
 
 def spike_source_array(sim: ModuleType, spikes: SpikeInput, label: str) -> Any:
     """A ``SpikeSourceArray`` population with one source per pixel and channel."""
-    if sim.__name__.startswith("pyNN."):
-        from pyNN.parameters import Sequence
+    from pyNN.parameters import Sequence
 
-        trains: list[Any] = [Sequence(t) for t in spikes.trains()]
-    else:  # sPyNNaker wants plain lists
-        trains = [t.tolist() for t in spikes.trains()]
+    trains = [Sequence(t) for t in spikes.trains()]
     return sim.Population(spikes.n_sources, sim.SpikeSourceArray(spike_times=trains), label=label)

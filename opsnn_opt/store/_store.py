@@ -28,7 +28,7 @@ from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
 from opsnn_opt.store._retry import OutageError, retry_call
 from opsnn_opt.store._schema import ensure_schema
-from opsnn_opt.store._tables import BenchRun, TrialRun
+from opsnn_opt.store._tables import BenchRun, TrialRun, add_missing_columns
 
 __all__ = ["Store"]
 
@@ -66,7 +66,10 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-            return ensure_schema(self.engine, self.display_url)
+            version = ensure_schema(self.engine, self.display_url)
+            with self.engine.begin() as conn:
+                add_missing_columns(conn)
+            return version
 
     @property
     def display_url(self) -> str:

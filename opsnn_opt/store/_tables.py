@@ -8,7 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "BenchRun", "TrialRun"]
+__all__ = ["TIMING_COLUMNS", "Base", "BenchRun", "TrialRun", "add_missing_columns"]
+
+#: The run's ``timings`` kept as columns of :class:`TrialRun`.
+TIMING_COLUMNS = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
 
 
 class Base(DeclarativeBase):
@@ -36,9 +39,12 @@ class TrialRun(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     seed: Mapped[int | None] = mapped_column(Integer)
     simtime_ms: Mapped[float | None] = mapped_column(Float)
+    threads: Mapped[int | None] = mapped_column(Integer)
+    import_s: Mapped[float | None] = mapped_column(Float)
     build_s: Mapped[float | None] = mapped_column(Float)
     sim_s: Mapped[float | None] = mapped_column(Float)
     collect_s: Mapped[float | None] = mapped_column(Float)
+    checks_s: Mapped[float | None] = mapped_column(Float)
     write_s: Mapped[float | None] = mapped_column(Float)
     analysis_s: Mapped[float | None] = mapped_column(Float)
     total_s: Mapped[float | None] = mapped_column(Float)
@@ -67,10 +73,11 @@ class TrialRun(Base):
             "params": result["params"],
             "seed": result["seed"],
             "simtime_ms": result["simtime_ms"],
+            "threads": result.get("threads"),
             "metrics": result["metrics"],
             "peak_rss_mb": result["peak_rss_mb"],
             "results_path": result["results_path"],
-            **{key: t.get(key) for key in ("build_s", "sim_s", "collect_s", "write_s", "analysis_s", "total_s")},
+            **{key: t.get(key) for key in TIMING_COLUMNS},
             "opsnn_version": v.get("opsnn_opt"),
             "pynn_version": v.get("pynn"),
             "nest_version": v.get("nest"),
@@ -90,3 +97,25 @@ class BenchRun(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     opsnn_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+def add_missing_columns(conn: Any) -> list[str]:
+    """Add to existing tables the nullable columns a newer opsnn_opt declares; returns them.
+
+    Stores made by an older version lack columns added since (``threads``, ``import_s``,
+    ``checks_s``); their rows keep NULL there.
+    """
+    from sqlalchemy import inspect
+
+    added = []
+    inspector = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                added.append(f"{table.name}.{column.name}")
+    return added

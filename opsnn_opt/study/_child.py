@@ -2,7 +2,8 @@
 
 It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
 ``("run", spec, out_dir, prune_rules)`` per trial, and answers ``("ready",)``,
-``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
+``("ok", RunResult)``, ``("pruned", reason, t_ms, by)`` or ``("error", reason)``. Between chunks
+it may ask ``("chunk", ...)`` questions (see :mod:`opsnn_opt.study._chunks`). It dies with its
 supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT: a Ctrl-C reaches the supervisor, which
 decides what happens to the trial.
 """
@@ -15,7 +16,8 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import SpikeAccumulator
+from opsnn_opt.study._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["Pruned", "child_main", "prune_check"]
@@ -23,26 +25,10 @@ __all__ = ["Pruned", "child_main", "prune_check"]
 _PR_SET_PDEATHSIG = 1
 
 
-class Pruned(Exception):
-    """A prune rule was breached between chunks; the message says which and when."""
-
-
-def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, Callable[[], SpikeData]], None] | None:
-    """Between chunks, compute the rules' metrics on the spikes so far; raise :class:`Pruned` on a breach."""
-    if not rules:
-        return None
-
-    def check(t_ms: float, spikes: Callable[[], SpikeData]) -> None:
-        due = [r for r in rules if r.after_ms <= t_ms]
-        if not due:
-            return
-        values = compute_metrics(spikes(), {r.metric for r in due})
-        for rule in due:
-            value = values[rule.metric]
-            if rule.breached(value):
-                raise Pruned(f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms")
-
-    return check
+def prune_check(rules: tuple[PruneRule, ...]) -> Callable[[float, SpikeAccumulator], None] | None:
+    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
+    raise :class:`Pruned` on a breach."""
+    return chunk_callback(rules, None, None)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -76,10 +62,12 @@ def child_main(conn: Any, parent_pid: int) -> None:
                 getattr(backend, "sim", None)  # import the simulator now, not in the first trial's time
                 conn.send(("ready",))
                 continue
-            _, spec, out_dir, rules = message
+            _, spec, out_dir, rules, *extras = message  # extras: see _chunks.RunExtras
+            load_plugins(extras[0] if extras else None)
+            on_chunk = chunk_callback(rules, extras[0] if extras else None, pipe_ask(conn))
             backend = backends.setdefault(spec.backend, get_backend(spec.backend))
-            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules))))
+            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=on_chunk)))
         except Pruned as exc:
-            conn.send(("pruned", str(exc)))
+            conn.send(("pruned", str(exc), exc.t_ms, exc.by))
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))

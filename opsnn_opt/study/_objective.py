@@ -29,6 +29,12 @@ An objective is a TOML file (see ``objectives/``)::
 Instead of ``[[metrics]]`` scoring, ``callable = "package.module:function"`` names a Python
 function ``f(metrics: dict[str, float], result: RunResult) -> float | list[float]``, with
 ``directions = ["minimize", ...]``.
+
+User metrics (see :mod:`opsnn_opt.analysis._plugins`) that no installed package registers are
+named in the file, then used by name like the built-ins::
+
+    [[plugins]]
+    metrics = ["my_pkg.metrics:burst_index"]
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.analysis import check_metric_name
+from opsnn_opt.analysis import check_metric_name, load_metric
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.study._fields import Fields, read_toml
 
@@ -112,6 +118,8 @@ class ObjectiveSpec:
     callable_path: str | None = None
     callable_directions: tuple[str, ...] = ()
     source: str = ""
+    #: References of the user metrics the objective loads (``[[plugins]] metrics``).
+    plugins: tuple[str, ...] = ()
 
     @property
     def directions(self) -> list[str]:
@@ -163,6 +171,8 @@ class ObjectiveSpec:
             }
             for t in self.terms
         ]
+        if self.plugins:
+            out["plugins"] = [{"metrics": list(self.plugins)}]
         out["constraints"] = [_bounds({"metric": c.metric}, c.min, c.max) for c in self.constraints]
         out["prune"] = [_bounds({"metric": r.metric, "after_ms": r.after_ms}, r.min, r.max) for r in self.prune]
         return out
@@ -172,7 +182,8 @@ class ObjectiveSpec:
         cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None, *, import_callable: bool = True
     ) -> ObjectiveSpec:
         top = Fields(data, source)
-        top.check_keys(["combine", "missing", "metrics", "constraints", "prune", "callable", "directions"])
+        top.check_keys(["combine", "missing", "metrics", "constraints", "prune", "callable", "directions", "plugins"])
+        plugins, unloaded = _load_plugins(top, import_callable)
         combine = top.string("combine", "weighted_sum", choices=("weighted_sum", "multi"))
         missing_raw = top.get("missing", "fail")
         if missing_raw == "fail":
@@ -181,9 +192,9 @@ class ObjectiveSpec:
             raise top.fail("missing", '"fail" or a number in [0, inf)', missing_raw)
         else:
             missing = top.number("missing", low=0.0)
-        terms = tuple(_term(f, populations) for f in top.tables("metrics"))
-        constraints = tuple(_constraint(f, populations) for f in top.tables("constraints"))
-        prune = tuple(_prune_rule(f, populations) for f in top.tables("prune"))
+        terms = tuple(_term(f, populations, unloaded) for f in top.tables("metrics"))
+        constraints = tuple(_constraint(f, populations, unloaded) for f in top.tables("constraints"))
+        prune = tuple(_prune_rule(f, populations, unloaded) for f in top.tables("prune"))
         callable_path = top.string("callable", None)
         directions: tuple[str, ...] = ()
         if callable_path is not None:
@@ -199,7 +210,35 @@ class ObjectiveSpec:
             raise ConfigError(f"{source}: no [[metrics]] to score; add at least one, or name a 'callable'")
         elif "directions" in top:
             raise ConfigError(f"{source}: 'directions' goes with 'callable'; [[metrics]] set their own")
-        return cls(combine, terms, constraints, prune, missing, callable_path, directions, source)
+        return cls(combine, terms, constraints, prune, missing, callable_path, directions, source, plugins)
+
+
+def _load_plugins(top: Fields, import_code: bool) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Register the ``[[plugins]]`` metrics; returns their references and the names of those that
+    were not loaded. Without ``import_code`` (reading a stored study on a host that may lack
+    them) a metric that cannot be imported is skipped, and its name is not checked."""
+    refs, unloaded = [], set()
+    for f in top.tables("plugins"):
+        f.check_keys(["metrics"])
+        value = f.get("metrics")
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise f.fail("metrics", "a non-empty list of 'package.module:function' strings", value)
+        for ref in value:
+            try:
+                load_metric(ref, f"{f.where} 'metrics'")
+            except ConfigError:
+                if import_code:
+                    raise
+                unloaded.add(ref.rpartition(":")[2].rpartition(".")[2])
+            refs.append(ref)
+    return tuple(dict.fromkeys(refs)), frozenset(unloaded)
+
+
+def _metric_name(f: Fields, key: str, populations: Sequence[str] | None, unloaded: frozenset[str]) -> str:
+    name = f.string(key)
+    if name.partition(".")[0] in unloaded:
+        return name
+    return check_metric_name(name, populations, f.where)
 
 
 def _bounds(out: dict[str, Any], low: float, high: float) -> dict[str, Any]:
@@ -220,9 +259,9 @@ def _range(f: Fields) -> tuple[float, float]:
     return low, high
 
 
-def _term(f: Fields, populations: Sequence[str] | None) -> MetricTerm:
+def _term(f: Fields, populations: Sequence[str] | None, unloaded: frozenset[str]) -> MetricTerm:
     f.check_keys(["name", "target", "scale", "weight", "direction"])
-    name = check_metric_name(f.string("name"), populations, f.where)
+    name = _metric_name(f, "name", populations, unloaded)
     weight = f.number("weight", 1.0, low=0.0)
     if "target" in f:
         if "direction" in f:
@@ -236,14 +275,14 @@ def _term(f: Fields, populations: Sequence[str] | None) -> MetricTerm:
     return MetricTerm(name, weight, direction=f.string("direction", choices=DIRECTIONS))
 
 
-def _constraint(f: Fields, populations: Sequence[str] | None) -> Constraint:
+def _constraint(f: Fields, populations: Sequence[str] | None, unloaded: frozenset[str]) -> Constraint:
     f.check_keys(["metric", "min", "max"])
-    return Constraint(check_metric_name(f.string("metric"), populations, f.where), *_range(f))
+    return Constraint(_metric_name(f, "metric", populations, unloaded), *_range(f))
 
 
-def _prune_rule(f: Fields, populations: Sequence[str] | None) -> PruneRule:
+def _prune_rule(f: Fields, populations: Sequence[str] | None, unloaded: frozenset[str]) -> PruneRule:
     f.check_keys(["metric", "min", "max", "after_ms"])
-    metric = check_metric_name(f.string("metric"), populations, f.where)
+    metric = _metric_name(f, "metric", populations, unloaded)
     after_ms = f.number("after_ms", low=0.0)
     return PruneRule(metric, after_ms, *_range(f))
 

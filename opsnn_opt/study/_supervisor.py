@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.study._child import Pruned, child_main, prune_check
+from opsnn_opt.study._child import Pruned, child_main
+from opsnn_opt.study._chunks import ChunkAsk, RunExtras, chunk_callback, load_plugins
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped", "signal_reason"]
@@ -64,10 +65,18 @@ class InProcessRunner:
     def __init__(self, backend: Any) -> None:
         self.backend = backend
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
+    def run(
+        self,
+        spec: Any,
+        out_dir: Path,
+        rules: tuple[PruneRule, ...],
+        extras: RunExtras | None = None,
+        ask: ChunkAsk | None = None,
+    ) -> Any:
         from opsnn_opt.pipeline import run
 
-        return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules))
+        load_plugins(extras)
+        return run(spec, out_dir, backend=self.backend, on_chunk=chunk_callback(rules, extras, ask))
 
     def close(self) -> None:
         pass
@@ -157,20 +166,33 @@ class ChildRunner:
                         f"peak {peak:.0f} MB resident"
                     )
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...]) -> Any:
+    def run(
+        self,
+        spec: Any,
+        out_dir: Path,
+        rules: tuple[PruneRule, ...],
+        extras: RunExtras | None = None,
+        ask: ChunkAsk | None = None,
+    ) -> Any:
         """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
-        or a ``RuntimeError`` with the child's error message."""
+        or a ``RuntimeError`` with the child's error message. ``ask`` answers the child's per-chunk
+        questions (see :mod:`opsnn_opt.study._chunks`)."""
         if self._proc is None or not self._proc.is_alive():
             if self._proc is not None:
                 self._kill()
             self._start()
             self.restarts += 1
-        self._conn.send(("run", spec, str(out_dir), rules))
+        self._conn.send(("run", spec, str(out_dir), rules, *((extras,) if extras else ())))
+        t0 = time.monotonic()
         answer = self._wait(self.timeout_s)
+        while answer[0] == "chunk":
+            reason = ask(answer[1], answer[2]) if ask is not None else None
+            self._conn.send(("prune", reason) if reason else ("continue",))
+            answer = self._wait(None if self.timeout_s is None else max(self.timeout_s - (time.monotonic() - t0), 0.0))
         if answer[0] == "ok":
             return answer[1]
         if answer[0] == "pruned":
-            raise Pruned(answer[1])
+            raise Pruned(*answer[1:])
         raise ChildError(answer[1])
 
     def close(self) -> None:

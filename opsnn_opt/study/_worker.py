@@ -21,7 +21,7 @@ from typing import Any
 
 from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun
-from opsnn_opt.study._child import Pruned
+from opsnn_opt.study._chunks import Pruned, RunExtras
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study._supervisor import ChildError, ChildRunner, InProcessRunner, TrialAborted, WorkerStopped
@@ -118,10 +118,11 @@ class Worker:
             trial.set_user_attr("seed", spec.seed)
             # A RUNNING row shows where a trial was if its worker dies.
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
-            result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune)
+            extras = RunExtras(plugins=o.objective.plugins)
+            result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune, extras)
             result_json = result.as_dict()
             record.update(TrialRun.fields_from_result(result_json))
-            attrs = {**result_json["metrics"], **result.timings}
+            attrs = {**result_json["metrics"], **result.timings, "threads": spec.threads}
             attrs.update(peak_rss_mb=result.peak_rss_mb, results_path=result.results_path)
             constraints = [(c.key, v) for c, v in zip(o.objective.constraints, o.objective.violations(result.metrics))]
             scores = o.objective.evaluate(result.metrics, result)

@@ -44,3 +44,16 @@ def test_spectrum_resolution_follows_the_segment():
 def test_no_spikes_or_too_short_gives_nan(times, t_stop):
     peak = oscillation_peak(times, 10, 0.0, t_stop)
     assert np.isnan(peak.peak_hz) and np.isnan(peak.rel_power)
+
+
+@pytest.mark.parametrize(("n", "nperseg"), [(1000, 256), (300, 256), (257, 256), (999, 255), (8, 8), (100, 33)])
+def test_welch_psd_equals_scipy(n, nperseg):
+    from scipy.signal import welch
+
+    from opsnn_opt.analysis._oscillation import welch_psd
+
+    x = np.random.default_rng(n).normal(size=n)
+    f_ref, p_ref = welch(x, fs=1000.0, nperseg=nperseg, detrend="constant")
+    f, p = welch_psd(x, 1000.0, nperseg)
+    np.testing.assert_allclose(f, f_ref)
+    np.testing.assert_allclose(p, p_ref, rtol=1e-12)

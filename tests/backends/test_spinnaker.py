@@ -9,12 +9,19 @@ from pathlib import Path
 import pytest
 
 from opsnn_opt.backends import get_backend
-from opsnn_opt.backends._spinnaker import CELL_TYPES, MAX_DELAY_STEPS, SpinnakerBackend
+from opsnn_opt.backends._spinnaker import (
+    CELL_TYPES,
+    MAX_DELAY_STEPS,
+    MAX_ROW_SYNAPSES,
+    NEURONS_PER_CORE,
+    SpinnakerBackend,
+    row_synapses,
+)
 from opsnn_opt.cli import main
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.io import read_metadata
 from opsnn_opt.models import MODELS
-from opsnn_opt.models._base import Model, Network
+from opsnn_opt.models._base import ConnectionRule, Model, Network
 from opsnn_opt.params import Param, ParamTable
 from opsnn_opt.pipeline import RunSpec, run
 from tests.models.small import SMALL
@@ -71,11 +78,45 @@ class _Exotic(Model):
         ),
         ("v1_sheet", {"delay_min_ms": 0.5}, 1.0, r"delay_min_ms must be >= the time step \(1 ms\); got 0.5"),
         ("v1_sheet", {"conduction_speed_mm_per_ms": 0.05}, 0.1, r"on spinnaker delays must be <= 144 time steps"),
+        (
+            "brunel",
+            {"scale": 0.12},
+            0.1,
+            r"on spinnaker a synaptic row \(one source cell onto one core of 256 target cells\) holds at most "
+            r"256 synapses, but brunel's exc_exc connections \(fixed_indegree 1000, 1200 -> 1200 cells\) need "
+            r"rows of up to 358 synapses with these parameters",
+        ),
     ],
 )
 def test_what_spinnaker_cannot_run_is_refused_before_mapping(model, values, timestep_ms, message):
     with pytest.raises(ConfigError, match=message):
         RunSpec.create(model, values, backend="spinnaker", timestep_ms=timestep_ms)
+
+
+@pytest.mark.parametrize(
+    ("connector", "rule", "value", "n_pre", "n_post"),
+    [
+        ("FixedNumberPreConnector", "fixed_indegree", 1000, 1200, 1200),  # brunel at scale 0.12: 358
+        ("FixedNumberPreConnector", "fixed_indegree", 250, 300, 1200),
+        ("FixedNumberPreConnector", "fixed_indegree", 40, 400, 100),
+        ("FixedProbabilityConnector", "fixed_probability", 0.9, 1200, 1200),
+        ("FixedProbabilityConnector", "fixed_probability", 0.02, 800, 200),
+    ],
+)
+def test_row_sizes_are_spynnakers_own_estimates(connector, rule, value, n_pre, n_post):
+    from types import SimpleNamespace
+
+    from spynnaker.pyNN.models.neural_projections import connectors
+    from spynnaker.pyNN.models.neuron.abstract_pynn_neuron_model import DEFAULT_MAX_ATOMS_PER_CORE
+    from spynnaker.pyNN.utilities.constants import POP_TABLE_MAX_ROW_LENGTH
+
+    assert (MAX_ROW_SYNAPSES, NEURONS_PER_CORE) == (POP_TABLE_MAX_ROW_LENGTH, DEFAULT_MAX_ATOMS_PER_CORE)
+    # Only the sizes of the two populations enter sPyNNaker's estimate.
+    info = SimpleNamespace(n_pre_neurons=n_pre, n_post_neurons=n_post)
+    theirs = getattr(connectors, connector)(value).get_n_connections_from_pre_vertex_maximum(
+        min(DEFAULT_MAX_ATOMS_PER_CORE, n_post), info
+    )
+    assert row_synapses(ConnectionRule("x", n_pre, n_post, rule, value)) == theirs
 
 
 def test_a_missing_cell_type_is_named():
@@ -126,9 +167,13 @@ def spinnaker_backend():
     return get_backend("spinnaker")
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_every_model_maps_on_the_virtual_board(name, tmp_path, spinnaker_backend):
-    spec = RunSpec.create(name, SMALL[name], backend="spinnaker", simtime_ms=20.0, chunk_ms=20.0)
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [*((name, SMALL[name]) for name in sorted(MODELS)), ("ring", {"n_exc": 80, "n_inh": 20, "kick_ms": 5.0})],
+)
+def test_every_model_maps_on_the_virtual_board(name, values, tmp_path, spinnaker_backend):
+    """The built-ins, and the example plug-in (examples/opsnn_ring) with its own connectivity."""
+    spec = RunSpec.create(name, values, backend="spinnaker", simtime_ms=20.0, chunk_ms=20.0)
     result = run(spec, tmp_path, backend=spinnaker_backend)
     assert all(math.isnan(v) for v in result.metrics.values())  # no data, no invented numbers
     assert "virtual SpiNNaker board" in result.metrics_unavailable

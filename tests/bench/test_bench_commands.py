@@ -41,11 +41,40 @@ def test_scan_with_plot(workdir, capsys):
 
 
 def test_overhead(workdir, capsys):
-    d = bench(capsys, "overhead", "--sizes", "40", "--simtime", "50", "--repeats", "1", "--no-record")
+    d = bench(capsys, "overhead", "--sizes", "40,60", "--simtime", "100", "--repeats", "1", "--no-record")
     assert set(d["build"]["40"]) == {"opsnn_s", "pynest_s"}
-    assert {"build_opsnn_vs_pynest.n40", "trial_overhead_vs_sim.n40"} == set(d["ratios"])
+    assert {
+        "build_opsnn_vs_pynest.n40",
+        "build_opsnn_vs_pynest.n60",
+        "trial_overhead_vs_sim.n40",
+        "trial_overhead_vs_sim.n60",
+        "overhead_excl_build.rule_10_chunks.n40",
+        "overhead_excl_build.no_rule_10_chunks.n40",
+        "overhead_excl_build.rule_100_chunks.n40",
+        "sim_threads2_vs_threads1.n60",
+    } == set(d["ratios"])
+    assert d["trial"]["60"]["threads_2"]["sim_s"] > 0
     assert set(d["targets_met"]) == set(d["targets"])
     assert Store().bench_runs() == []
+
+
+def test_seed(workdir, capsys):
+    d = bench(capsys, "seed", "--sizes", "30", "--simtime", "50", "--no-record")
+    assert set(d["ratios"]) == {
+        "wall_opsnn_vs_recipe.n30.pickle",
+        "memory_opsnn_vs_recipe.n30.pickle",
+        "wall_opsnn_vs_recipe.n30.nix",
+        "memory_opsnn_vs_recipe.n30.nix",
+    }
+    recipe, opsnn = d["runs"]["n30.nix"]["recipe"][0], d["runs"]["n30.nix"]["opsnn"][0]
+    assert recipe["n_spikes"] > 0 and recipe["peak_rss_mb"] > 50 and opsnn["timings"]["sim_s"] > 0
+
+
+def test_brunel(workdir, capsys):
+    d = bench(capsys, "brunel", "--scale", "0.11", "--simtime", "20", "--no-record")
+    assert set(d["ratios"]) == {"wall_opsnn_vs_pynest", "memory_opsnn_vs_pynest"}
+    assert d["pynest"]["n_spikes"] > 0 and d["opsnn"]["timings"]["sim_s"] > 0
+    assert set(d["targets_met"]) == set(d["targets"])
 
 
 def test_workers(workdir, capsys):

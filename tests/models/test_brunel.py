@@ -43,7 +43,6 @@ def test_defaults_are_the_papers():
         ({"v_reset_mv": 25.0}, r"v_reset_mv < theta_mv must hold; got v_reset_mv=25, theta_mv=20"),
         ({"g": -1}, r"g must be a number in \[0, 20\] \(no unit\); got -1"),
         ({"delay_ms": 0.05}, r"delay_ms must be >= the time step \(0.1 ms\); got 0.05"),
-        ({"delay_ms": 12.0}, r"the nest backend accepts delays up to 10 ms"),
     ],
 )
 def test_bad_parameters_are_refused(values, message):

@@ -81,11 +81,6 @@ def test_delays_grow_with_distance_and_sit_on_the_time_step(nest_backend):
         ),
         ({"n_side_inh": 50}, r"n_side_inh <= n_side must hold; got n_side_inh=50, n_side=40"),
         ({"periodic": "true", "side_mm": 2.0}, r"with periodic = true, 4 x sigma_exc_mm must be < side_mm / 2"),
-        (
-            {"conduction_speed_mm_per_ms": 0.05},
-            r"the nest backend accepts delays up to 10 ms, but v1_sheet "
-            r"would use up to 24.5 ms",
-        ),
         ({"stimulus": "glider"}, r"unknown stimulus 'glider'; valid stimuli are: none, pulse, dot, events"),
     ],
 )

@@ -28,7 +28,7 @@ def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
     result = run(spec, tmp_path, backend=backend)
     d = result.as_dict()
     assert set(d) >= {"metrics", "timings", "peak_rss_mb", "params", "seed", "results_path"}
-    assert set(d["timings"]) >= {"build_s", "sim_s", "write_s", "analysis_s"}
+    assert set(d["timings"]) >= {"import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s"}
     assert d["params"] == {**spec.params} and d["params"]["delay_ms"] == 0.2  # defaults included
     assert d["metrics"]["rate_hz.exc"] > 0
     assert d["peak_rss_mb"] > 10
@@ -58,8 +58,8 @@ def test_same_seed_same_spikes_other_seed_other_spikes(tmp_path, backend):
 def test_chunks_call_back_with_the_spikes_so_far(tmp_path, backend):
     seen = []
 
-    def on_chunk(t_ms, spikes):
-        data = spikes()
+    def on_chunk(t_ms, so_far):
+        data = so_far.spike_data()
         assert data.times_ms.size == 0 or data.times_ms.max() <= t_ms
         seen.append((t_ms, data.times_ms.size))
 

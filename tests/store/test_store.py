@@ -133,3 +133,47 @@ def test_the_committed_storage_readme_is_what_first_use_writes(workdir):
     resolve_storage_url(None)
     committed = Path(__file__).resolve().parents[2] / "storage" / "README.md"
     assert committed.read_text() == (workdir / "storage" / "README.md").read_text()
+
+
+def test_an_older_store_gains_the_new_columns(tmp_path):
+    import sqlalchemy as sa
+
+    from opsnn_opt.store import Store
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the table as opsnn_opt 0.1 made it: no threads, import_s, checks_s
+        conn.exec_driver_sql(
+            "CREATE TABLE opsnn_trial_runs (id INTEGER PRIMARY KEY, study_name VARCHAR(512), trial_number INTEGER, "
+            "optuna_trial_id INTEGER, state VARCHAR(16), objective_values JSON, model VARCHAR(128), "
+            "backend VARCHAR(64), params JSON, seed INTEGER, simtime_ms FLOAT, build_s FLOAT, sim_s FLOAT, "
+            "collect_s FLOAT, write_s FLOAT, analysis_s FLOAT, total_s FLOAT, peak_rss_mb FLOAT, metrics JSON, "
+            "results_path TEXT, fail_reason TEXT, host VARCHAR(255), opsnn_version VARCHAR(64), "
+            "pynn_version VARCHAR(64), nest_version VARCHAR(64), numpy_version VARCHAR(64), created_at DATETIME, "
+            "UNIQUE (study_name, trial_number))"
+        )
+    engine.dispose()
+    store = Store(url)
+    store.record_run("s", 0, state="COMPLETE", model="balanced", backend="nest", params={}, threads=2, checks_s=0.1)
+    (row,) = store.runs("s")
+    assert row.threads == 2 and row.checks_s == 0.1 and row.import_s is None
+    store.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_many_user_attributes_in_one_call(tmp_path, kind):
+    import optuna
+
+    from opsnn_opt.store import set_trial_user_attrs
+
+    storage = f"sqlite:///{tmp_path / 'a.sqlite3'}" if kind == "sqlite" else None
+    study = optuna.create_study(storage=storage)
+    attrs = {f"m{i}": float(i) for i in range(50)} | {"none": None, "path": "/x"}
+
+    def objective(trial):
+        set_trial_user_attrs(trial, attrs)
+        assert trial.user_attrs == attrs
+        return 1.0
+
+    study.optimize(objective, n_trials=1)
+    assert study.trials[0].user_attrs == attrs

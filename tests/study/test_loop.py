@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import optuna
 import pytest
@@ -44,6 +45,7 @@ def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
     code, out, err = run_cli(capsys, "study", "run", "loop", "--n-trials", "4", "--workers", "2", *store)
     assert code == 0, err
     assert "[4/4]" in out and "best trial" in out and f"optuna-dashboard {storage_url}" in out
+    assert re.search(r"time in NEST: \d+ % of the trials' wall time \(4 trials\)", out)
 
     code, out, _ = run_cli(capsys, "study", "show", "loop", "--json", *store)
     rows = json.loads(out)
@@ -64,6 +66,7 @@ def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
         assert r.state == "COMPLETE" and r.model == "balanced" and r.backend == "nest"
         assert r.params["n_neurons"] == 60 and r.params["delay_ms"] == 0.2 and r.seed == 7
         assert r.metrics["rate_hz.exc"] is not None and r.sim_s > 0 and r.peak_rss_mb > 0
+        assert r.threads == 1 and r.checks_s is not None and r.import_s is not None
         assert (r.opsnn_version, r.pynn_version, r.nest_version) == ("0.1.0", "0.13.0", "3.10.0")
         assert r.numpy_version and r.host
         assert len(read_block(r.results_path).segments[0].spiketrains) == 60

@@ -1,12 +1,14 @@
-"""The NEST fast paths make the same connections, with the same weights, as PyNN's own connectors."""
+"""The NEST fast paths behind the connector helpers make the same connections, with the same
+weights, as PyNN's own connectors; elsewhere the helpers give plain PyNN."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from opsnn_opt.backends import get_backend
-from opsnn_opt.models._connectors import fixed_indegree, list_connector
+from opsnn_opt.backends import NativePaths, get_backend, native_paths
+from opsnn_opt.backends._nest_connectors import NEST_PATHS
+from opsnn_opt.models.connectors import fixed_indegree, fixed_probability, list_connector, on_grid
 
 
 @pytest.fixture
@@ -80,3 +82,25 @@ def test_fixed_indegree_draws_distinct_sources_with_pynn_weights(sim, cell, rece
     assert len({(a, b) for a, b in zip(pre, post)}) == len(pre)  # no multiple connections
     np.testing.assert_allclose(c[:, 3], 1.5)
     np.testing.assert_allclose(_nest_weights(projection), nest_weight)
+
+
+def test_the_helpers_ask_the_backend_that_owns_the_module(sim):
+    import types
+
+    assert native_paths(sim) is NEST_PATHS
+    assert type(fixed_probability(sim, 0.1)).__name__ == "NestFixedProbability"
+    plain = types.ModuleType("pyNN.mock")
+    plain.FixedProbabilityConnector = lambda p, allow_self_connections: ("plain", p, allow_self_connections)
+    assert type(native_paths(plain)) is NativePaths
+    assert fixed_probability(plain, 0.1) == ("plain", 0.1, False)
+    cell = object()
+    assert on_grid(plain, cell) is cell  # no-op where the simulator has no grid variants
+
+
+def test_on_grid_picks_nest_grid_models_and_delta_cells_record_v(sim):
+    cell = on_grid(sim, sim.IF_curr_delta())
+    pop = sim.Population(3, cell)
+    pop.record("v")  # PyNN 0.13 lacks IF_curr_delta's variable_map; the backend adds it
+    sim.run(1.0)
+    assert pop.node_collection.get("model")[0] == "iaf_psc_delta"
+    assert pop.get_data("v").segments[0].analogsignals[0].shape[1] == 3
