@@ -20,6 +20,7 @@ from opsnn_opt import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
 from opsnn_opt.study._objective import ObjectiveSpec
+from opsnn_opt.study._samplers import SAMPLERS, check_sampler, make_sampler
 from opsnn_opt.study._space import SearchSpace
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "worker_seed",
 ]
 
-SAMPLERS = ("tpe", "random", "cmaes", "grid")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
 #: A random id per study, in its artifact folder's name: two stores' studies of one name never share files.
 ATTR_UID = "opsnn.uid"
@@ -83,23 +83,6 @@ def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> in
     return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
 
 
-def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec, seed: int | None = None) -> Any:
-    """Build the sampler a study was created with (``seed`` from :func:`worker_seed`)."""
-    import optuna
-
-    name = config["name"]
-    # Constraints reach the samplers through ``trial.set_constraint`` (see the worker).
-    if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
-    if name == "random":
-        return optuna.samplers.RandomSampler(seed=seed)
-    if name == "cmaes":
-        return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
-    if name == "grid":
-        return optuna.samplers.GridSampler(space.grid(), seed=seed)
-    raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}")
-
-
 def create_study(
     name: str,
     space: SearchSpace,
@@ -115,7 +98,9 @@ def create_study(
 
     check_specs(name, space, objective, sampler)
     store = store or Store()
-    config = {"name": sampler, "seed": seed}
+    config: dict[str, Any] = {"name": check_sampler(sampler, space, objective), "seed": seed}
+    if sampler == "auto":
+        config["auto"] = True
     attrs = {_ATTR_SPACE: space.to_dict(), _ATTR_OBJECTIVE: objective.to_dict(), _ATTR_SAMPLER: config}
     storage = store.optuna_storage()
     if name in optuna.study.get_all_study_names(storage):
@@ -149,12 +134,7 @@ def _jsonable(value: Any) -> Any:
 def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler: str) -> None:
     """Everything about a new study that can be wrong before a store is touched."""
     check_study_name(name)
-    make_sampler({"name": sampler}, space, objective)  # the sampler's name, and the grid for "grid"
-    if sampler == "cmaes" and len(objective.directions) > 1:
-        raise ConfigError(
-            "--sampler cmaes supports a single objective; the objective has "
-            f'{len(objective.directions)} (combine = "multi")'
-        )
+    check_sampler(sampler, space, objective)
     simtime = space.settings["simtime_ms"]
     for rule in objective.prune:
         if rule.after_ms >= simtime:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.backends import Backend
-from opsnn_opt.store import TrialRun
+from opsnn_opt.store import TrialRun, set_stored_user_attrs
 from opsnn_opt.study._chunks import Pruned, RunExtras
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
@@ -163,8 +163,7 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
     try:
         if storage.get_trial(trial_id).state.is_finished():
             raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
-        for key, value in outcome.user_attrs.items():
-            storage.set_trial_user_attr(trial_id, key, value)
+        set_stored_user_attrs(storage, trial_id, outcome.user_attrs)  # one transaction
         if outcome.reason is not None and outcome.state == "FAIL":
             storage.set_trial_user_attr(trial_id, "fail_reason", outcome.reason)
         for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
