@@ -19,7 +19,9 @@ from typing import Any
 from opsnn_opt import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
+from opsnn_opt.study._intermediate import check_noise_specs
 from opsnn_opt.study._objective import ObjectiveSpec
+from opsnn_opt.study._pruners import make_pruner, study_pruner
 from opsnn_opt.study._samplers import SAMPLERS, check_sampler, make_sampler
 from opsnn_opt.study._space import SearchSpace
 
@@ -115,7 +117,13 @@ def create_study(
                 f"study {name!r} exists with a different search space, objective or sampler; choose another name"
             )
         return opened
-    study = optuna.create_study(study_name=name, storage=storage, directions=objective.directions)
+    study = optuna.create_study(
+        study_name=name,
+        storage=storage,
+        directions=objective.directions,
+        sampler=make_sampler(config, space, objective, worker_seed(seed, 0, 0)),
+        pruner=make_pruner(study_pruner(space, objective)),
+    )
     for key, value in attrs.items():
         study.set_user_attr(key, value)
     study.set_user_attr("opsnn.version", __version__)
@@ -135,6 +143,7 @@ def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler
     """Everything about a new study that can be wrong before a store is touched."""
     check_study_name(name)
     check_sampler(sampler, space, objective)
+    check_noise_specs(space, objective)
     simtime = space.settings["simtime_ms"]
     for rule in objective.prune:
         if rule.after_ms >= simtime:
@@ -181,4 +190,5 @@ def open_study(
     if for_trials:
         seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))
         study.sampler = make_sampler(config, space, objective, seed)
+        study.pruner = make_pruner(study_pruner(space, objective))
     return OpenStudy(study, space, objective, config, store)
