@@ -183,12 +183,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
+    from opsnn_opt.study._pruners import pruning_summary
 
-    rows = trial_rows(_open(args, for_trials=False))
+    opened = _open(args, for_trials=False)
+    rows = trial_rows(opened)
     if args.json:
         _print_json(rows)
     else:
         print(format_table(rows))
+        summary = pruning_summary(opened)
+        if summary:
+            print(summary)
     return 0
 
 

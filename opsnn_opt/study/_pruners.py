@@ -25,7 +25,7 @@ from typing import Any
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.study._fields import Fields
 
-__all__ = ["PRUNERS", "PrunerSpec", "load_pruner", "make_pruner", "study_pruner"]
+__all__ = ["PRUNERS", "PrunerSpec", "load_pruner", "make_pruner", "pruning_summary", "study_pruner"]
 
 INF = math.inf
 #: Per pruner: option -> (kind, low, high, default); "auto" is also allowed where the default is "auto".
@@ -132,3 +132,27 @@ def study_pruner(space: Any, objective: Any) -> PrunerSpec | None:
         )
     spec = a or b
     return None if spec is None or spec.name == "none" else spec
+
+
+def pruning_summary(opened: Any) -> str | None:
+    """One line totalling the pruned trials by what stopped them and the simulated time saved, e.g.
+    ``"pruned: 4 trials (pruner 3, rule 1); simulated time saved: 2.4 s of 6 s planned (40 %)"``;
+    None when no trial was pruned."""
+    by: dict[str, int] = {}
+    saved_ms = planned_ms = 0.0
+    for t in opened.study.get_trials(deepcopy=False):
+        if t.state.name not in ("COMPLETE", "PRUNED"):
+            continue
+        planned_ms += opened.space.settings["simtime_ms"] * opened.space.replicates.k
+        if t.state.name == "PRUNED":
+            key = t.user_attrs.get("pruned_by") or "rule"
+            by[key] = by.get(key, 0) + 1
+            saved_ms += float(t.user_attrs.get("simtime_saved_ms") or 0.0)
+    if not by:
+        return None
+    parts = ", ".join(f"{k} {v}" for k, v in sorted(by.items()))
+    share = 100.0 * saved_ms / planned_ms if planned_ms else 0.0
+    return (
+        f"pruned: {sum(by.values())} trials ({parts}); simulated time saved: {saved_ms / 1000:.3g} s "
+        f"of {planned_ms / 1000:.3g} s planned ({share:.0f} %)"
+    )
