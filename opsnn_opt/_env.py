@@ -40,6 +40,7 @@ ENV_VARS: dict[str, EnvVar] = {
         EnvVar("OPSNN_GRACE_S", "seconds without a heartbeat before a trial is stale", 300, 2, 86400, whole=True),
         EnvVar("OPSNN_DB_RETRY_S", "seconds a store call retries through an outage", default=300, low=0, high=86400),
         EnvVar("OPSNN_SPINNAKER_CFG", "a sPyNNaker config file merged into each run's", kind="path"),
+        EnvVar("OPSNN_OPTUNA_PROXY", "HOST:PORT of an `opsnn proxy` for Optuna's traffic", kind="hostport"),
     )
 }
 #: Variables of the test suite and CI, not read by the package.
@@ -87,6 +88,10 @@ def check_environment() -> None:
             env_number(name)
         elif var.kind == "url" and raw.strip():
             check_url(raw.strip(), "environment variable OPSNN_STORAGE")
+        elif var.kind == "hostport" and raw.strip():
+            from opsnn_opt.cluster._proxy import parse_proxy
+
+            parse_proxy(raw)
         elif var.kind == "path" and "\0" in raw:
             raise ConfigError(f"environment variable {name} must be a path ({var.doc}); got {raw!r}")
     heartbeat, grace = env_number("OPSNN_HEARTBEAT_S"), env_number("OPSNN_GRACE_S")

@@ -173,7 +173,15 @@ def cmd_study_run(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import faulthandler
+    import signal
+
     from opsnn_opt.study import Worker
+
+    try:  # `kill -USR1 PID` prints where a worker is
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    except (AttributeError, ValueError, OSError):
+        pass
 
     Worker(_open(args, args.worker_index), timeout_s=args.timeout, max_memory_mb=args.max_memory).run(
         args.n_trials, args.until_done
@@ -326,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
+    from opsnn_opt.cluster._cli import add_commands as add_cluster_commands
+
+    add_cluster_commands(sub, storage)
 
     p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
     p.add_argument("name")

@@ -25,6 +25,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._efficiency",
     "opsnn_opt.bench._prune",
     "opsnn_opt.bench._noise",
+    "opsnn_opt.bench._chaos",
 )
 
 

@@ -15,6 +15,14 @@ from opsnn_opt.errors import ResultsFileError
 __all__ = ["write_atomically"]
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None]) -> Path:
     """Run ``writer`` on a temporary file next to ``path``, then move it onto ``path``.
 
@@ -48,7 +56,9 @@ def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
     try:
         writer(tmp)
+        _fsync(tmp)  # the data is on disk before the name points to it (a crash leaves old or new)
         os.replace(tmp, final)
+        _fsync(final.parent)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, ResultsFileError):

@@ -24,7 +24,7 @@ _README = """# storage/
 The default home of the opsnn_opt study store, created on first use.
 
 - `opsnn.sqlite3`: the Optuna studies and opsnn_opt's own tables (one SQLite file).
-- `artifacts/<study>/trial-<number>/`: each trial's results file.
+- `artifacts/<study>-<id>/trial-<number>/`: each trial's results file (the id is unique per study).
 - `logs/`: the output of local worker processes.
 
 SQLite is for one machine. To share a study between machines, point every command at

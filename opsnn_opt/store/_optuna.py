@@ -14,7 +14,7 @@ import optuna
 
 from opsnn_opt.store._retry import retry_call
 
-__all__ = ["RetryingRDBStorage"]
+__all__ = ["RetryingRDBStorage", "with_retries"]
 
 _RETRIED = (
     "create_new_study",
@@ -49,8 +49,8 @@ _RETRIED = (
 )
 
 
-def _retried(name: str) -> Any:
-    method = getattr(optuna.storages.RDBStorage, name)
+def _retried(name: str, base: type = optuna.storages.RDBStorage) -> Any:
+    method = getattr(base, name)
 
     @functools.wraps(method)
     def call(self: Any, *args: Any, **kw: Any) -> Any:
@@ -65,3 +65,11 @@ class RetryingRDBStorage(optuna.storages.RDBStorage):
 
 for _name in _RETRIED:
     setattr(RetryingRDBStorage, _name, _retried(_name))
+
+
+def with_retries(cls: type) -> type:
+    """``cls`` with every storage method it has from the list above retried through outages."""
+    for name in _RETRIED:
+        if hasattr(cls, name):
+            setattr(cls, name, _retried(name, cls))
+    return cls

@@ -77,6 +77,8 @@ def is_connection_error(exc: BaseException) -> bool:
 
 
 def _first_line(exc: BaseException) -> str:
+    while exc.__cause__ is not None:  # Optuna wraps the driver's error in a generic one
+        exc = exc.__cause__
     text = str(exc).strip()
     return mask_secrets(text.splitlines()[0]) if text else type(exc).__name__
 
@@ -122,7 +124,7 @@ def retry_call(
             if now >= deadline:
                 raise OutageError(
                     f"the database stayed unreachable for more than OPSNN_DB_RETRY_S={limit:g} s during {what}: "
-                    f"{type(exc).__name__}: {_first_line(exc)}"
+                    f"{_first_line(exc)}"
                 ) from exc
             _started(what, exc, limit)
             time.sleep(min(delay * (0.75 + 0.5 * random.random()), deadline - now, _MAX_SLEEP_S))

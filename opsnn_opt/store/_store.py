@@ -9,6 +9,7 @@ runs in WAL mode with a long busy timeout, so concurrent workers wait instead of
 from __future__ import annotations
 
 import fcntl
+import os
 import socket
 import warnings
 import zlib
@@ -26,7 +27,7 @@ from opsnn_opt._env import env_number
 from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
-from opsnn_opt.store._retry import OutageError, retry_call
+from opsnn_opt.store._retry import OutageError, is_connection_error, retry_call
 from opsnn_opt.store._schema import ensure_schema
 from opsnn_opt.store._tables import BenchRun, TrialRun, add_missing_columns
 
@@ -42,6 +43,10 @@ _LOCK_KEY = zlib.crc32(b"opsnn_opt.schema")
 def _engine_kwargs(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):  # any driver spelling, file or memory
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
+    if os.environ.get("OPSNN_OPTUNA_PROXY"):  # behind the proxy, hold no idle connection
+        from sqlalchemy.pool import NullPool
+
+        return {"poolclass": NullPool}
     return {"pool_pre_ping": True}
 
 
@@ -105,7 +110,13 @@ class Store:
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    try:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    except SQLAlchemyError as exc:
+                        # The connection died (a server restart), and the lock with it; what ran
+                        # inside is done and must not be repeated by a retry.
+                        if not is_connection_error(exc):
+                            raise
         else:
             yield
 
@@ -132,6 +143,11 @@ class Store:
 
             try:
                 self._optuna = retry_call(make, what="opening Optuna's storage")
+                proxy = os.environ.get("OPSNN_OPTUNA_PROXY", "").strip()
+                if proxy:  # Optuna's traffic through `opsnn proxy`; heartbeats direct
+                    from opsnn_opt.cluster._proxy import proxied_storage
+
+                    self._optuna = proxied_storage(proxy, self._optuna)
             except (SQLAlchemyError, OutageError) as exc:
                 raise StoreError(
                     f"cannot open Optuna's storage at {self.display_url}: {mask_secrets(str(exc).splitlines()[0])}"
@@ -203,6 +219,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._optuna is not None:
+        if self._optuna is not None and hasattr(self._optuna, "engine"):
             self._optuna.remove_session()
             self._optuna.engine.dispose()

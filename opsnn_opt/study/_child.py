@@ -4,8 +4,8 @@ It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, 
 ``("run", spec, out_dir, prune_rules)`` per trial, and answers ``("ready",)``,
 ``("ok", RunResult)``, ``("pruned", reason, t_ms, by)`` or ``("error", reason)``. Between chunks
 it may ask ``("chunk", ...)`` questions (see :mod:`opsnn_opt.study._chunks`). It dies with its
-supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT: a Ctrl-C reaches the supervisor, which
-decides what happens to the trial.
+supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
+reaches the whole process group, and the supervisor decides what happens to the trial.
 """
 
 from __future__ import annotations
@@ -40,14 +40,31 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _warm_up(backend: Any) -> None:
+    """Pay the first run's imports (the simulator, analysis, results files) before any trial's
+    clock starts: on NEST with a tiny run, elsewhere by importing the simulator."""
+    import tempfile
+
+    from opsnn_opt.pipeline import RunSpec, run
+
+    if backend.name != "nest":
+        getattr(backend, "sim", None)
+        return
+    spec = RunSpec.create("balanced", {"n_neurons": 10, "p_connect": 0.1}, simtime_ms=20.0, chunk_ms=10.0)
+    with tempfile.TemporaryDirectory(prefix="opsnn-warm-") as tmp:
+        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, so_far: so_far.metrics(["rate_hz.all"]))
+
+
 def child_main(conn: Any, parent_pid: int) -> None:
     """Serve runs until the pipe closes or ``None`` arrives."""
     from opsnn_opt.backends import get_backend
     from opsnn_opt.pipeline import run
 
     _die_with_parent(parent_pid)
+    # The supervisor decides what a Ctrl-C, scancel or pre-emption does to the trial (and kills
+    # this process itself); it dies with its supervisor in any case.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     backends: dict[str, Any] = {}
     while True:
         try:
@@ -59,7 +76,7 @@ def child_main(conn: Any, parent_pid: int) -> None:
         try:
             if message[0] == "warm":
                 backend = backends.setdefault(message[1], get_backend(message[1]))
-                getattr(backend, "sim", None)  # import the simulator now, not in the first trial's time
+                _warm_up(backend)
                 conn.send(("ready",))
                 continue
             _, spec, out_dir, rules, *extras = message  # extras: see _chunks.RunExtras

@@ -117,12 +117,8 @@ def _stale_attrs(opened: Any, repair: bool) -> list[Finding]:
         ]
         if not inherited or t.user_attrs.get("results_path") != before.get("results_path"):
             continue
-        finding = Finding(
-            t.number,
-            f"retry of trial {origin} carries its attributes ({', '.join(sorted(inherited))})",
-            "attributes cleared" if repair else None,
-        )
-        found.append(finding)
+        problem = f"retry of trial {origin} carries its attributes ({', '.join(sorted(inherited))})"
+        found.append(Finding(t.number, problem, "attributes cleared" if repair else None))
         if repair:
             if t.state.is_finished():
                 _clear_finished_attrs(opened, t._trial_id, inherited)
@@ -136,16 +132,10 @@ def _missing_files(opened: Any, repair: bool) -> list[Finding]:
     found = []
     for row in opened.store.runs(opened.name):
         if row.results_path and not Path(row.results_path).exists():
-            finding = Finding(
-                row.trial_number,
-                f"results file missing: {row.results_path}",
-                "results_path cleared" if repair else None,
-            )
-            found.append(finding)
+            problem = f"results file missing: {row.results_path}"
+            found.append(Finding(row.trial_number, problem, "results_path cleared" if repair else None))
             if repair:
-                opened.store.record_run(
-                    opened.name, row.trial_number, results_path=None, notes=f"results file missing: {row.results_path}"
-                )
+                opened.store.record_run(opened.name, row.trial_number, results_path=None, notes=problem)
     return found
 
 
@@ -156,6 +146,10 @@ def check_study(opened: Any, repair: bool = True) -> list[Finding]:
         found += [
             Finding(n, "RUNNING without a live heartbeat", "failed (and retried once)") for n in reap_stale(opened)
         ]
+    else:
+        storage = opened.store.optuna_storage()
+        stale = {storage.get_trial(i).number for i in storage._get_stale_trial_ids(opened.study._study_id)}
+        found += [Finding(n, "RUNNING without a live heartbeat") for n in sorted(stale)]
     found += reconcile(opened, repair)
     found += _missing_files(opened, repair)
     found += _stale_attrs(opened, repair)

@@ -212,6 +212,8 @@ class ObjectiveSpec:
             raise top.fail("missing", '"fail" or a number in [0, inf)', missing_raw)
         else:
             missing = top.number("missing", low=0.0)
+            if not math.isfinite(missing):
+                raise top.fail("missing", '"fail" or a finite number in [0, inf)', missing_raw)
         terms = tuple(_term(f, populations, unloaded) for f in top.tables("metrics"))
         constraints = tuple(_constraint(f, populations, unloaded) for f in top.tables("constraints"))
         prune = tuple(_prune_rule(f, populations, unloaded) for f in top.tables("prune"))
@@ -288,13 +290,18 @@ def _term(f: Fields, populations: Sequence[str] | None, unloaded: frozenset[str]
     f.check_keys(["name", "target", "scale", "weight", "direction"])
     name = _metric_name(f, "name", populations, unloaded)
     weight = f.number("weight", 1.0, low=0.0)
+    if not math.isfinite(weight):
+        raise f.fail("weight", "a finite number in [0, inf)", weight)
     if "target" in f:
         if "direction" in f:
             raise ConfigError(f"{f.where}: give either 'target' or 'direction', not both")
         target = f.number("target")
         if not math.isfinite(target):
             raise f.fail("target", "a finite number", target)
-        return MetricTerm(name, weight, target, f.number("scale", 1.0, low=0.0, open_low=True))
+        scale = f.number("scale", 1.0, low=0.0, open_low=True)
+        if not math.isfinite(scale):
+            raise f.fail("scale", "a finite number in (0, inf)", scale)
+        return MetricTerm(name, weight, target, scale)
     if "scale" in f:
         raise ConfigError(f"{f.where}: 'scale' goes with 'target'")
     return MetricTerm(name, weight, direction=f.string("direction", choices=DIRECTIONS))

@@ -29,18 +29,26 @@ def reap_stale(opened: Any) -> list[int]:
 
     storage = opened.store.optuna_storage()
     study_id = opened.study._study_id
+    if not storage._get_stale_trial_ids(study_id):
+        return []
     failed = []
-    for trial_id in storage._get_stale_trial_ids(study_id):
-        try:
-            if storage.set_trial_state_values(trial_id, state=optuna.trial.TrialState.FAIL):
-                failed.append(copy.deepcopy(storage.get_trial(trial_id)))
-        except optuna.exceptions.UpdateFinishedTrialError:
-            pass  # another worker failed it first
-    callback = storage.get_heartbeat_stale_trial_callback()
-    for trial in failed:
-        if callback is not None:
-            callback(opened.study, trial)
-        _log.warning("trial %d failed: %s", trial.number, DEAD_WORKER_REASON)
+    # Under a store-wide lock: two reapers (SQLite ignores FOR UPDATE) must never both fail a
+    # trial and both queue its retry.
+    with opened.store.lock(f"reap-{opened.name}"):
+        for trial_id in storage._get_stale_trial_ids(study_id):
+            try:
+                if storage.get_trial(trial_id).state != optuna.trial.TrialState.RUNNING:
+                    continue
+                if not storage.set_trial_state_values(trial_id, state=optuna.trial.TrialState.FAIL):
+                    continue
+            except optuna.exceptions.UpdateFinishedTrialError:
+                continue  # its own worker finished it meanwhile
+            trial = copy.deepcopy(storage.get_trial(trial_id))
+            failed.append(trial)
+            callback = storage.get_heartbeat_stale_trial_callback()
+            if callback is not None:
+                callback(opened.study, trial)
+            _log.warning("trial %d failed: %s", trial.number, DEAD_WORKER_REASON)
     numbers = [t.number for t in failed]
     if numbers:
         opened.store.fail_stale_runs(opened.name, set(numbers), DEAD_WORKER_REASON)
@@ -71,7 +79,7 @@ class Pulse(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         if self.is_alive():
-            self.join(5)
+            self.join(1.0)  # a daemon thread: a store call it is waiting on does not delay the exit
 
     def run(self) -> None:
         storage = self.opened.store.optuna_storage()

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from opsnn_opt.errors import SimulationError
 from opsnn_opt.study._budget import WAIT, next_trial
 from opsnn_opt.study._pending import pending_files, read_pending, remove_pending
 from opsnn_opt.study._pulse import Pulse, reap_stale
+from opsnn_opt.study._supervisor import TrialAborted
 
 __all__ = ["report_pending", "serve"]
 
@@ -82,6 +84,12 @@ def serve(worker: Any, n_trials: int | None = None, until_done: int | None = Non
         pulse.start()
         try:
             while worker.stop_reason is None and (n_trials is None or ran < n_trials):
+                try:  # a fresh simulation process is ready before a trial is taken
+                    worker.runner.ensure_started()
+                except TrialAborted as exc:
+                    if worker.stop_reason is not None:
+                        break
+                    raise SimulationError(f"cannot start the simulation process: {exc}") from exc
                 reap_stale(opened)  # also on the pulse's timer; here so that a retry is taken first
                 trial = next_trial(opened, until_done)
                 if trial is None:

@@ -78,6 +78,9 @@ class InProcessRunner:
         load_plugins(extras)
         return run(spec, out_dir, backend=self.backend, on_chunk=chunk_callback(rules, extras, ask))
 
+    def ensure_started(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -144,6 +147,9 @@ class ChildRunner:
                     pass  # the child died: its exit code says how, below
             if not self._proc.is_alive() or self._conn.closed:
                 self._proc.join(5)
+                if self.stop_reason():  # a signal to the whole group reached both processes
+                    self._kill()
+                    raise WorkerStopped(self.stop_reason())
                 reason = signal_reason(self._proc.exitcode)
                 self._kill()
                 raise TrialAborted(reason + (" while starting" if starting else ""))
@@ -166,6 +172,14 @@ class ChildRunner:
                         f"peak {peak:.0f} MB resident"
                     )
 
+    def ensure_started(self) -> None:
+        """Start (or restart) the child now, so that a trial's time never includes the import."""
+        if self._proc is None or not self._proc.is_alive():
+            if self._proc is not None:
+                self._kill()
+            self._start()
+            self.restarts += 1
+
     def run(
         self,
         spec: Any,
@@ -177,11 +191,7 @@ class ChildRunner:
         """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
         or a ``RuntimeError`` with the child's error message. ``ask`` answers the child's per-chunk
         questions (see :mod:`opsnn_opt.study._chunks`)."""
-        if self._proc is None or not self._proc.is_alive():
-            if self._proc is not None:
-                self._kill()
-            self._start()
-            self.restarts += 1
+        self.ensure_started()
         self._conn.send(("run", spec, str(out_dir), rules, *((extras,) if extras else ())))
         t0 = time.monotonic()
         answer = self._wait(self.timeout_s)
@@ -196,8 +206,8 @@ class ChildRunner:
         raise ChildError(answer[1])
 
     def close(self) -> None:
-        """Stop the child (politely, then by force)."""
-        if self._proc is not None and self._proc.is_alive():
+        """Stop the child (politely, then by force; at once when the worker is being stopped)."""
+        if self._proc is not None and self._proc.is_alive() and not self.stop_reason():
             try:
                 self._conn.send(None)
             except OSError:

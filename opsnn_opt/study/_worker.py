@@ -33,8 +33,8 @@ STALE_REASON = (
     "another worker declared this trial stale: its heartbeat stopped for longer than OPSNN_GRACE_S "
     "(the worker or its database connection stalled)"
 )
-#: User attributes that belong to the trial's identity, kept when a retried trial starts.
-_KEPT_ATTRS = ("requeued_from",)
+#: The user attribute listing the attributes a worker reported with a trial's outcome.
+RESULT_KEYS = "result_keys"
 
 
 @dataclass
@@ -92,10 +92,12 @@ class Worker:
         return self.opened.artifact_dir / f"trial-{number:05d}"
 
     def _start_clean(self, trial: Any) -> None:
-        """A retried or re-queued trial inherits the user attributes of the one it replaces
-        (its results file, metrics, reason): clear them, so nothing stale is reported."""
-        for key, value in trial.user_attrs.items():
-            if key not in _KEPT_ATTRS and value is not None:
+        """A retried trial inherits the user attributes of the one it replaces (its results file,
+        metrics, reason): clear those a worker reported (listed in ``result_keys``), so nothing
+        stale is shown; attributes given when the trial was enqueued stay."""
+        inherited = trial.user_attrs
+        for key in [*inherited.get(RESULT_KEYS, []), RESULT_KEYS, "fail_reason", "pruned_reason"]:
+            if inherited.get(key) is not None:
                 trial.set_user_attr(key, None)
         trial.set_user_attr("host", socket.gethostname())
         trial.set_user_attr("worker", self.name)
@@ -166,12 +168,19 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
     try:
         if storage.get_trial(trial_id).state.is_finished():
             raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
-        set_stored_user_attrs(storage, trial_id, outcome.user_attrs)  # one transaction
+        attrs = dict(outcome.user_attrs)
+        if attrs:
+            attrs[RESULT_KEYS] = sorted(outcome.user_attrs)
+        set_stored_user_attrs(storage, trial_id, attrs)  # one transaction
         if outcome.reason is not None and outcome.state == "FAIL":
             storage.set_trial_user_attr(trial_id, "fail_reason", outcome.reason)
         for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
             storage.set_trial_system_attr(trial_id, f"constraints:{key}", float(value))
-        opened.study.tell(number, outcome.values if state == state.COMPLETE else None, state=state)
+        told = opened.study.tell(
+            number, outcome.values if state == state.COMPLETE else None, state=state, skip_if_finished=True
+        )
+        if told.state != state:  # failed as stale by another worker between the check and the tell
+            raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
     except optuna.exceptions.UpdateFinishedTrialError:
         frozen = storage.get_trial(trial_id)
         # A retried tell whose first attempt did commit before the connection dropped:

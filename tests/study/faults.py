@@ -37,9 +37,14 @@ target = 5.0
 PLAIN = {"build_sleep_s": 0.0, "build_signal": 0, "build_alloc_mb": 0.0}
 
 
-def write_specs(folder: Path, sleep_s: float = 60.0, limits: str = "") -> tuple[Path, Path]:
+def write_specs(folder: Path, sleep_s: float = 60.0, limits: str = "", only_sleep: bool = False) -> tuple[Path, Path]:
+    """The space and objective; ``only_sleep`` leaves the signal and the allocation out (for
+    samplers that would otherwise pick them)."""
     space, objective = folder / "faulty.toml", folder / "objective.toml"
-    space.write_text(FAULTY_SPACE.format(sleep_s=sleep_s, limits=limits))
+    text = FAULTY_SPACE.format(sleep_s=sleep_s, limits=limits)
+    if only_sleep:
+        text = text.split("[params.build_signal]")[0]
+    space.write_text(text)
     objective.write_text(OBJECTIVE)
     return space, objective
 

@@ -147,6 +147,18 @@ def test_prune_rule_needs_after_ms(tmp_path):
         (TINY_OBJECTIVE.replace("target = 5.0", "target = inf"), "'target' must be a finite number; got inf"),
         (TINY_OBJECTIVE.replace("missing = 5.0", 'missing = "skip"'), "'missing' must be \"fail\" or a number"),
         (TINY_OBJECTIVE.replace("missing = 5.0", "missing = 1" + "0" * 400), "'missing' must be a number"),
+        (
+            TINY_OBJECTIVE.replace("missing = 5.0", "missing = inf"),
+            "'missing' must be \"fail\" or a finite number in \\[0, inf\\); got inf",
+        ),
+        (
+            TINY_OBJECTIVE.replace("scale = 5.0", "scale = 5.0\nweight = inf"),
+            "#1: 'weight' must be a finite number in \\[0, inf\\); got inf",
+        ),
+        (
+            TINY_OBJECTIVE.replace("scale = 5.0", "scale = inf"),
+            "#1: 'scale' must be a finite number in \\(0, inf\\); got inf",
+        ),
     ],
 )
 def test_more_bad_objectives(tmp_path, text, message):

@@ -62,7 +62,23 @@ def test_sigterm_fails_the_trial_requeues_it_and_exits_0(workdir, storage_url, c
     monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, objective = write_specs(workdir, sleep_s=6.0)
     assert main(["study", "create", "term", "--space", str(space), "--objective", str(objective)]) == 0
-    assert main(["study", "create", "term", "--space", str(space), "--objective", str(objective), "--load-if-exists", "--max-trials", "2"]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "create",
+                "term",
+                "--space",
+                str(space),
+                "--objective",
+                str(objective),
+                "--load-if-exists",
+                "--max-trials",
+                "2",
+            ]
+        )
+        == 0
+    )
     opened = open_study("term", Store(storage_url))
     opened.study.enqueue_trial({**PLAIN, "build_sleep_s": 6.0})
     opened.study.enqueue_trial(PLAIN)
@@ -83,7 +99,7 @@ def test_sigterm_fails_the_trial_requeues_it_and_exits_0(workdir, storage_url, c
     assert len(requeued) == 1 and requeued[0].state.name == "WAITING"
     assert requeued[0].system_attrs["fixed_params"] == trials[0].params
     assert not [t for t in trials if t.state.name == "RUNNING"]
-    assert [r.state for r in Store(storage_url).runs("term")][0] == "FAIL"
+    assert Store(storage_url).runs("term")[0].state == "FAIL"
 
     # The next worker runs the re-queued configuration and finishes the budget of 2.
     assert main(["worker", "term"]) == 0

@@ -1,0 +1,5 @@
+"""Running workers on clusters: SLURM array jobs and Optuna's gRPC storage proxy."""
+
+from opsnn_opt.cluster._slurm import sbatch_script, write_sbatch_script
+
+__all__ = ["sbatch_script", "write_sbatch_script"]
