@@ -2,12 +2,16 @@
 
 from opsnn_opt.study._local import run_local_workers, split_trials
 from opsnn_opt.study._objective import ObjectiveSpec, load_objective
+from opsnn_opt.study._pareto import pareto_rows
+from opsnn_opt.study._pruners import PRUNERS
+from opsnn_opt.study._replicates import replicate_stats
 from opsnn_opt.study._report import best_trials, format_table, trial_rows
 from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, create_study, open_study
 from opsnn_opt.study._worker import Worker
 
 __all__ = [
+    "PRUNERS",
     "SAMPLERS",
     "FreeParam",
     "ObjectiveSpec",
@@ -21,6 +25,8 @@ __all__ = [
     "load_objective",
     "load_space",
     "open_study",
+    "pareto_rows",
+    "replicate_stats",
     "run_local_workers",
     "split_trials",
     "trial_rows",

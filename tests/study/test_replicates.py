@@ -12,6 +12,8 @@ from opsnn_opt.models import get_model
 from opsnn_opt.store import Store
 from opsnn_opt.study import Worker, create_study, load_objective, load_space, open_study
 from opsnn_opt.study._replicates import ReplicateSpec, replicate_params, replicate_stats
+from tests.study.test_pruning import OBJECTIVE as OBJECTIVE_TEMPLATE
+from tests.study.test_pruning import SPACE
 
 BOTH, INPUT, NETWORK = ReplicateSpec(4), ReplicateSpec(4, ("input",)), ReplicateSpec(4, ("network",))
 
@@ -51,29 +53,8 @@ def test_means_and_confidence_intervals_on_planted_values():
     assert single == {"mean": 3.0, "std": None, "ci95": None, "k": 1}
 
 
-SPACE = """
-model = "balanced"
-simtime_ms = 100.0
-chunk_ms = 50.0
-{extra}
-
-[fixed]
-n_neurons = 60
-p_connect = 0.1
-seed = 7
-
-[params.input_rate_hz]
-choices = [50.0, 3000.0]
-"""
-
-OBJECTIVE = """
-missing = 5.0
-
-[[metrics]]
-name = "rate_hz.exc"
-target = 5.0
-scale = 5.0
-"""
+#: Balanced network, 200 ms in 4 chunks; input 50 Hz (about 8 Hz) or 3000 Hz (runaway).
+OBJECTIVE = OBJECTIVE_TEMPLATE.format(extra="")
 
 
 def _write(folder, extra="", objective=OBJECTIVE):
@@ -107,8 +88,8 @@ def test_a_replicated_study_scores_the_means_and_keeps_every_replicate(workdir):
     assert t.user_attrs["rate_hz.exc"] == pytest.approx(stats["mean"])
     assert t.value == pytest.approx(abs(stats["mean"] - 5.0) / 5.0)
     assert row.metrics["rate_hz.exc"] == pytest.approx(stats["mean"])
-    # Intermediate values line up per replicate: 2 chunks each.
-    assert sorted(t.intermediate_values) == [1, 2, 3, 4, 5, 6]
+    # Intermediate values line up per replicate: 4 chunks each.
+    assert sorted(t.intermediate_values) == list(range(1, 13))
 
 
 @pytest.mark.slow
@@ -126,7 +107,7 @@ def test_a_clearly_worse_trial_stops_after_the_first_replicates(workdir):
     assert good.state.name == "COMPLETE" and bad.state.name == "PRUNED"
     assert bad.user_attrs["pruned_by"] == "replicates"
     assert bad.user_attrs["pruned_reason"].startswith("replicates: the objective's 95 % CI")
-    assert bad.user_attrs["simtime_saved_ms"] == 200.0  # 2 of 4 replicates of 100 ms not run
+    assert bad.user_attrs["simtime_saved_ms"] == 400.0  # 2 of 4 replicates of 200 ms not run
     assert len(Store().runs("stop")[1].replicates) == 2
 
 
