@@ -41,13 +41,22 @@ class MaskingFilter(logging.Filter):
 
 
 def install_log_masking() -> None:
-    """Mask passwords in every handler of the root logger (and in handlers added later to it,
-    through the filter on the root's own records)."""
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
-            handler.addFilter(MaskingFilter())
-    for name in ("", "opsnn_opt", "optuna", "sqlalchemy"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, MaskingFilter) for f in logger.filters):
-            logger.addFilter(MaskingFilter())
+    """Mask passwords in every log record of this process, whichever library logs it and
+    whichever handler prints it (a record factory masks the message as the record is made)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_opsnn_masking", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: let the handler report it as usual
+            return record
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return record
+
+    factory._opsnn_masking = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

@@ -319,7 +319,8 @@ def _simulate(
     """Simulate in chunks; after each, read the new spikes and call ``on_chunk``."""
     clock.timings.update(sim_s=0.0, checks_s=0.0)
     checks = on_chunk is not None and backend.data_unavailable is None
-    so_far = SpikeAccumulator({name: pop.size for name, pop in network.populations.items()}) if checks else None
+    sizes = {name: pop.size for name, pop in network.populations.items()}
+    so_far = SpikeAccumulator(sizes, source=lambda t: _read_new(spec, recorders, t)) if checks else None
     t_ms = 0.0
     while t_ms < spec.simtime_ms - 1e-9:
         step = min(spec.chunk_ms, spec.simtime_ms - t_ms)
@@ -328,10 +329,13 @@ def _simulate(
         t_ms += step
         clock.lap("sim_s")
         if so_far is not None and on_chunk is not None:
-            with _simulator_errors(spec):
-                new = recorders.new_spikes(t_ms)
-            so_far.add(new, t_ms)
+            so_far.advance(t_ms)
             try:
                 on_chunk(t_ms, so_far)
             finally:
                 clock.lap("checks_s")
+
+
+def _read_new(spec: RunSpec, recorders: Recorders, t_ms: float) -> Any:
+    with _simulator_errors(spec):
+        return recorders.new_spikes(t_ms)

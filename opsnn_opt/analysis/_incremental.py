@@ -10,7 +10,7 @@ neo object. The values equal :func:`~opsnn_opt.analysis.compute_metrics` on the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -30,9 +30,19 @@ class SpikeAccumulator:
         ranges, as in :class:`SpikeData`).
     t_start_ms
         Start of the window (ms).
+    source
+        Optional: returns the spikes recorded since its previous call, up to a time (ms), as
+        :meth:`add` takes them. With a source, :meth:`advance` only moves the window's end and
+        the spikes are read when a metric or the data is first asked for (a check that is not
+        due yet reads nothing).
     """
 
-    def __init__(self, sizes: Mapping[str, int], t_start_ms: float = 0.0) -> None:
+    def __init__(
+        self,
+        sizes: Mapping[str, int],
+        t_start_ms: float = 0.0,
+        source: Callable[[float], Mapping[str, tuple[np.ndarray, np.ndarray]]] | None = None,
+    ) -> None:
         self.populations: dict[str, tuple[int, int]] = {}
         offset = 0
         for name, n in sizes.items():
@@ -43,9 +53,22 @@ class SpikeAccumulator:
         self._times = np.empty(1024)
         self._senders = np.empty(1024, dtype=np.int64)
         self._n = 0
+        self._source = source
+        self._read_ms = self.t_stop_ms
+
+    def advance(self, t_stop_ms: float) -> None:
+        """Move the end of the window to ``t_stop_ms`` (ms); the source is read when needed."""
+        self.t_stop_ms = float(t_stop_ms)
+
+    def _sync(self) -> None:
+        if self._source is not None and self._read_ms < self.t_stop_ms:
+            t_stop_ms = self.t_stop_ms
+            self.add(self._source(t_stop_ms), t_stop_ms)
+            self._read_ms = t_stop_ms
 
     @property
     def n_spikes(self) -> int:
+        self._sync()
         return self._n
 
     def add(self, new: Mapping[str, tuple[np.ndarray, np.ndarray]], t_stop_ms: float) -> None:
@@ -72,6 +95,7 @@ class SpikeAccumulator:
 
     def spike_data(self) -> SpikeData:
         """Everything so far as :class:`SpikeData` (views of the arrays, no copy)."""
+        self._sync()
         return SpikeData(
             self._times[: self._n], self._senders[: self._n], dict(self.populations), self.t_start_ms, self.t_stop_ms
         )
@@ -79,6 +103,7 @@ class SpikeAccumulator:
     def metrics(self, names: Iterable[str]) -> dict[str, float]:
         """Metrics by name, as :func:`~opsnn_opt.analysis.compute_metrics` gives them for
         :meth:`spike_data`; rate metrics read the running counts only."""
+        self._sync()
         inputs: dict[str, MetricInput] = {}
         out: dict[str, float] = {}
         pops = list(self.populations)

@@ -15,6 +15,8 @@ import os
 import sys
 import time
 
+from _phases import print_phases  # a sibling file: this runs as a script
+
 
 def main(params_json: str) -> None:
     t0 = time.perf_counter()
@@ -70,17 +72,8 @@ def main(params_json: str) -> None:
         v = meters[name].get("events")
         np.asarray(v["V_m"]), np.asarray(v["senders"])
     t_collect = time.perf_counter()
-    print(
-        json.dumps(
-            {
-                "import_s": t_import - t0,
-                "build_s": t_build - t_import,
-                "sim_s": t_sim - t_build,
-                "collect_s": t_collect - t_sim,
-                "n_spikes": int(n_spikes),
-            }
-        )
-    )
+    marks = [("import", t_import), ("build", t_build), ("sim", t_sim), ("collect", t_collect)]
+    print_phases(t0, marks, n_spikes=int(n_spikes))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ HANG_S = 3600.0
 #: The build sleep of the trials whose workers are signalled: long enough to be caught in it.
 SLOW_S = 4.0
 _SPACE = {
-    "model": "faulty",
+    "model": "opsnn_opt.models._faulty:Faulty",
     "simtime_ms": 100.0,
     "chunk_ms": 50.0,
     "timeout_s": TIMEOUT_S,
@@ -185,9 +185,12 @@ def _one_store(
             return None
 
         recovery: dict[str, Any] = {}
+        by_number = {t.number: t for t in trials_now}
         for name in ("sigkill", "sigterm"):
             if name in faults:
                 f = faults[name]
+                recovery[f"{name}_to_trial_failed_s"] = _seconds(by_number[f["trial"]].datetime_complete, f["at"])
+                # A retry joins the end of the queue of enqueued configurations: this includes the wait.
                 recovery[f"{name}_to_retry_complete_s"] = _seconds(completed_retry(f["trial"]), f["at"])
         if "sigterm" in faults:
             recovery["sigterm_to_worker_exit_s"] = faults["sigterm"].get("exit_s")

@@ -7,14 +7,36 @@ Same cells (``iaf_cond_exp`` with the benchmark constants), same connection rule
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["build_balanced_pynest"]
 
 
 def build_balanced_pynest(params: Mapping[str, Any], timestep_ms: float = 0.1, record_v_cells: int = 2) -> Any:
-    """Reset NEST and build the network; returns the spike recorder."""
+    """Reset NEST and build the network; returns the spike recorder.
+
+    NEST runs as it ships: the NEST backend's patch of ``NodeCollection`` (see
+    :func:`opsnn_opt.backends._nest_connectors.patch_pynn_nest`) is lifted while this builds.
+    """
+    with _plain_nest():
+        return _build(params, timestep_ms, record_v_cells)
+
+
+@contextmanager
+def _plain_nest() -> Iterator[None]:
+    from nest.lib.hl_api_types import NodeCollection
+
+    patched = NodeCollection.__getattr__
+    NodeCollection.__getattr__ = getattr(patched, "__wrapped__", patched)
+    try:
+        yield
+    finally:
+        NodeCollection.__getattr__ = patched
+
+
+def _build(params: Mapping[str, Any], timestep_ms: float, record_v_cells: int) -> Any:
     import nest
 
     from opsnn_opt.models._balanced import _CELL, Balanced

@@ -17,6 +17,8 @@ import json
 import sys
 import time
 
+from _phases import print_phases  # a sibling file: this runs as a script
+
 
 def main(params_json: str, fmt: str, out: str) -> None:
     t0 = time.perf_counter()
@@ -58,18 +60,8 @@ def main(params_json: str, fmt: str, out: str) -> None:
         io.close()
     t_write = time.perf_counter()
     sim.end()
-    print(
-        json.dumps(
-            {
-                "import_s": t_import - t0,
-                "build_s": t_build - t_import,
-                "sim_s": t_sim - t_build,
-                "collect_s": t_collect - t_sim,
-                "write_s": t_write - t_collect,
-                "n_spikes": int(sum(len(st) for st in block.segments[0].spiketrains)),
-            }
-        )
-    )
+    marks = [("import", t_import), ("build", t_build), ("sim", t_sim), ("collect", t_collect), ("write", t_write)]
+    print_phases(t0, marks, n_spikes=int(sum(len(st) for st in block.segments[0].spiketrains)))
 
 
 if __name__ == "__main__":

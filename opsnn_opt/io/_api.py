@@ -9,7 +9,7 @@ from typing import Any
 import neo
 
 from opsnn_opt.errors import ConfigError, ResultsFileError
-from opsnn_opt.io import _compact_nix, _neonix, _pickle
+from opsnn_opt.io import _compact_nix, _compact_read, _neonix, _pickle
 from opsnn_opt.io._atomic import write_atomically
 from opsnn_opt.io._detect import nix_flavour, open_nix, sniff
 from opsnn_opt.io._keys import METADATA_KEY
@@ -190,7 +190,7 @@ def read_block(path: str | Path, *, allow_pickle: bool = False) -> neo.Block:
     try:
         if nix_flavour(nf, path) == "nix":
             try:
-                return _compact_nix.read_compact(nf, path)
+                return _compact_read.read_compact(nf, path)
             except ResultsFileError:
                 raise
             except _CORRUPT as exc:
@@ -232,7 +232,7 @@ def read_metadata(path: str | Path, *, allow_pickle: bool = False) -> dict[str, 
     nf = open_nix(path)
     try:
         if nix_flavour(nf, path) == "nix":
-            return _compact_nix.read_compact_metadata(nf, path)
+            return _compact_read.read_compact_metadata(nf, path)
         return _neonix.read_neonix_metadata(nf)
     except ResultsFileError:
         raise

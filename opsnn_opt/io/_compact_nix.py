@@ -61,12 +61,11 @@ from typing import Any
 import neo
 import nixio
 import numpy as np
-import quantities as pq
 
 from opsnn_opt.errors import ResultsFileError
-from opsnn_opt.io._codec import decode_value, encode_value
+from opsnn_opt.io._codec import encode_value
 from opsnn_opt.io._keys import METADATA_KEY, POSITIONS_KEY
-from opsnn_opt.io._metadata import SECTION_TYPE, metadata_from_json, metadata_to_json, write_section_tree
+from opsnn_opt.io._metadata import SECTION_TYPE, metadata_to_json, write_section_tree
 from opsnn_opt.io._nixfast import add_data_array, add_property, add_section, close_nix, open_section
 from opsnn_opt.io._recording import V_SIGNAL_NAME, PopulationRecording, Recording
 from opsnn_opt.io._trains import (
@@ -75,17 +74,9 @@ from opsnn_opt.io._trains import (
     PopulationTrains,
     pack_trains,
     to_ms_factor,
-    unpack_trains,
 )
 
-__all__ = [
-    "BLOCK_TYPE",
-    "FORMAT_VERSION",
-    "read_compact",
-    "read_compact_metadata",
-    "write_compact",
-    "write_compact_recording",
-]
+__all__ = ["BLOCK_TYPE", "FORMAT_VERSION", "write_compact", "write_compact_recording"]
 
 #: Version of this layout; bump it when a reader of the old version could misread a new file.
 FORMAT_VERSION = 1
@@ -96,22 +87,15 @@ MANIFEST_PROP = "opsnn_manifest"
 METADATA_PROP = "opsnn_metadata_json"
 _SIMPLE_NAME = re.compile(r"[A-Za-z0-9_\-]+")
 _RESERVED_NAME = re.compile(r"unlabelled|pop[0-9]+")
-_OBJ_ATTRS = ("name", "description", "file_origin", "rec_datetime", "file_datetime", "index")
+OBJ_ATTRS = ("name", "description", "file_origin", "rec_datetime", "file_datetime", "index")
 _TABLES = ("spike_times", "senders", "int_table", "float_table")
 
 
 def _attrs(obj: Any, where: str, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     annotations = {k: v for k, v in obj.annotations.items() if k not in skip}
-    out = {a: encode_value(getattr(obj, a), f"{where} {a}") for a in _OBJ_ATTRS if hasattr(obj, a)}
+    out = {a: encode_value(getattr(obj, a), f"{where} {a}") for a in OBJ_ATTRS if hasattr(obj, a)}
     out["annotations"] = encode_value(annotations, f"{where} annotations")
     return out
-
-
-def _restore_attrs(obj: Any, attrs: dict[str, Any]) -> None:
-    for a in _OBJ_ATTRS:
-        if a in attrs:
-            setattr(obj, a, decode_value(attrs[a]))
-    obj.annotations.update(decode_value(attrs["annotations"]))
 
 
 def _stem(i_seg: int, j: int, label: str | None) -> str:
@@ -228,7 +212,7 @@ def write_compact(block: neo.Block, path: Path, metadata: dict[str, Any]) -> Non
 
 def _plain_attrs(name: str | None, annotations: dict[str, Any], where: str, **attrs: Any) -> dict[str, Any]:
     """The attributes :func:`_attrs` records of a neo container, for one that was never built."""
-    out = {a: None for a in _OBJ_ATTRS}
+    out = {a: None for a in OBJ_ATTRS}
     out.update(name=name, **attrs)
     out = {k: encode_value(v, f"{where} {k}") for k, v in out.items()}
     out["annotations"] = encode_value(annotations, f"{where} annotations")
@@ -339,89 +323,3 @@ def _write(
         write_section_tree(add_section(handle, "metadata", SECTION_TYPE), metadata)
     finally:
         close_nix(nf)
-
-
-def find_our_block(nf: nixio.File, path: Path) -> nixio.Block:
-    """The ``opsnn.results`` block of an open file, after checking its format version.
-
-    Raises
-    ------
-    ResultsFileError
-        If the file has no such block, or its version is newer than :data:`FORMAT_VERSION`.
-    """
-    for nblk in nf.blocks:
-        if nblk.type == BLOCK_TYPE:
-            break
-    else:
-        raise ResultsFileError(f"{str(path)!r} has no block of type {BLOCK_TYPE!r}")
-    sec = nblk.metadata
-    try:
-        version = int(sec.props[VERSION_PROP].values[0])
-    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise ResultsFileError(
-            f"{str(path)!r} is not a valid opsnn_opt results file: its {BLOCK_TYPE!r} block "
-            f"has no {VERSION_PROP!r} property"
-        ) from exc
-    if version > FORMAT_VERSION:
-        raise ResultsFileError(
-            f"{str(path)!r} was written by a newer opsnn_opt: format version {version} > "
-            f"supported {FORMAT_VERSION}; upgrade opsnn_opt to read it"
-        )
-    return nblk
-
-
-def read_compact_metadata(nf: nixio.File, path: Path) -> dict[str, Any]:
-    """The run metadata of an open compact file, without reading any data array."""
-    sec = find_our_block(nf, path).metadata
-    return metadata_from_json(sec.props[METADATA_PROP].values[0])
-
-
-def _read_population(nblk: nixio.Block, entry: dict[str, Any]) -> PopulationTrains:
-    arrays = {key: nblk.data_arrays[name][:] for key, name in entry["arrays"].items()}
-    return PopulationTrains(
-        label=entry["label"],
-        spike_times_ms=arrays["spike_times"],
-        senders=arrays["senders"],
-        sender_key=entry["sender_key"],
-        int_table=arrays["int_table"],
-        int_columns=entry["int_columns"],
-        float_table=arrays["float_table"],
-        float_columns=entry["float_columns"],
-        records=decode_value(entry["records"]),
-    )
-
-
-def _read_signal(nblk: nixio.Block, entry: dict[str, Any]) -> neo.AnalogSignal:
-    sig = neo.AnalogSignal(
-        nblk.data_arrays[entry["array"]][:],
-        units=entry["units"],
-        sampling_period=entry["sampling_period_ms"] * pq.ms,
-        t_start=entry["t_start_ms"] * pq.ms,
-        array_annotations=decode_value(entry["array_annotations"]) or None,
-    )
-    _restore_attrs(sig, entry)
-    return sig
-
-
-def read_compact(nf: nixio.File, path: Path) -> neo.Block:
-    """Read the neo Block of an open compact file (times in ms; see module docstring)."""
-    nblk = find_our_block(nf, path)
-    sec = nblk.metadata
-    manifest = json.loads(sec.props[MANIFEST_PROP].values[0])
-    block = neo.Block()
-    _restore_attrs(block, manifest["block"])
-    for seg_entry in manifest["segments"]:
-        seg = neo.Segment()
-        _restore_attrs(seg, seg_entry)
-        pops = [_read_population(nblk, p) for p in seg_entry["populations"]]
-        seg.spiketrains.extend(unpack_trains(pops))
-        # A list, not a generator: neo's ObjectList.extend iterates its argument twice.
-        seg.analogsignals.extend([_read_signal(nblk, s) for s in seg_entry["signals"]])
-        block.segments.append(seg)
-    if manifest["positions"] is not None:
-        block.annotations[POSITIONS_KEY] = {
-            p["population"]: nblk.data_arrays[p["array"]][:] for p in manifest["positions"]
-        }
-    block.annotations[METADATA_KEY] = metadata_from_json(sec.props[METADATA_PROP].values[0])
-    block.check_relationships()
-    return block

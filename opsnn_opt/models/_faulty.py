@@ -1,8 +1,10 @@
 """A model for fault-injection tests and ``opsnn bench chaos``: the ``balanced`` network whose
 build can first sleep, allocate memory or raise a signal in its own process.
 
-Use it only in a supervised worker (``opsnn worker``), whose simulation process absorbs the
-fault; ``opsnn run faulty --set build_signal=11`` crashes the command itself.
+It is not listed among the models: name it by reference, ``model =
+"opsnn_opt.models._faulty:Faulty"`` (:data:`FAULTY`). Use it only in a supervised worker
+(``opsnn worker``), whose simulation process absorbs the fault; ``opsnn run`` with
+``--set build_signal=11`` crashes the command itself.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from opsnn_opt.models._balanced import Balanced
 from opsnn_opt.models._base import Network
 from opsnn_opt.params import Param, ParamTable
 
-__all__ = ["Faulty"]
+__all__ = ["FAULTY", "Faulty"]
+
+#: The reference that names this model in a search space.
+FAULTY = "opsnn_opt.models._faulty:Faulty"
 
 #: Memory held by the last build (released by the next build of this process).
 _HELD: list[bytearray] = []

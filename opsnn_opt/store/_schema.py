@@ -1,19 +1,19 @@
 """The version of the project's own tables, and the migrations between versions.
 
-Version 1 had no version table. Version 2 added ``notes`` (what ``opsnn study check`` repaired)
-and ``worker`` (``host:pid`` of the worker that ran the trial) to ``opsnn_trial_runs``. A store
-written by a newer opsnn_opt is refused, never downgraded.
+Version 1 had no version table. Version 2 added ``notes`` (what ``opsnn study check`` repaired),
+``worker`` (``host:pid`` of the worker that ran the trial), ``threads``, ``import_s`` and
+``checks_s`` to ``opsnn_trial_runs``. Columns added since are nullable, so migrating is adding
+the missing ones (:func:`~opsnn_opt.store._tables.add_missing_columns`). A store written by a
+newer opsnn_opt is refused, never downgraded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy import Connection, Engine, Integer, inspect, select, text, update
+from sqlalchemy import Engine, Integer, inspect, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from opsnn_opt.errors import StoreError
-from opsnn_opt.store._tables import Base
+from opsnn_opt.store._tables import Base, add_missing_columns
 
 __all__ = ["SCHEMA_VERSION", "SchemaVersion", "ensure_schema"]
 
@@ -27,17 +27,6 @@ class SchemaVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
-
-
-def _v1_to_v2(conn: Connection) -> None:
-    have = {c["name"] for c in inspect(conn).get_columns("opsnn_trial_runs")}
-    for column, kind in (("notes", "TEXT"), ("worker", "VARCHAR(300)")):
-        if column not in have:
-            conn.execute(text(f"ALTER TABLE opsnn_trial_runs ADD COLUMN {column} {kind}"))
-
-
-#: MIGRATIONS[v] moves a store from version v to v + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 def ensure_schema(engine: Engine, where: str) -> int:
@@ -57,7 +46,7 @@ def ensure_schema(engine: Engine, where: str) -> int:
                 f"the opsnn tables in {where} have schema version {found}, newer than this opsnn_opt understands "
                 f"({SCHEMA_VERSION}); upgrade opsnn_opt to use this store"
             )
-        for version in range(found, SCHEMA_VERSION):
-            MIGRATIONS[version](conn)
-            conn.execute(update(SchemaVersion).where(SchemaVersion.id == 1).values(version=version + 1))
+        add_missing_columns(conn)  # an older store (or one of this version missing a column)
+        if found < SCHEMA_VERSION:
+            conn.execute(update(SchemaVersion).where(SchemaVersion.id == 1).values(version=SCHEMA_VERSION))
     return found

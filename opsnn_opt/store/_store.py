@@ -29,7 +29,7 @@ from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
 from opsnn_opt.store._retry import OutageError, is_connection_error, retry_call
 from opsnn_opt.store._schema import ensure_schema
-from opsnn_opt.store._tables import BenchRun, TrialRun, add_missing_columns
+from opsnn_opt.store._tables import BenchRun, TrialRun
 
 __all__ = ["Store"]
 
@@ -71,10 +71,7 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-            version = ensure_schema(self.engine, self.display_url)
-            with self.engine.begin() as conn:
-                add_missing_columns(conn)
-            return version
+            return ensure_schema(self.engine, self.display_url)
 
     @property
     def display_url(self) -> str:

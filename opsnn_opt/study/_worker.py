@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.backends import Backend
-from opsnn_opt.store import TrialRun, set_stored_user_attrs
+from opsnn_opt.store import TrialRun, set_trial_user_attrs
+from opsnn_opt.store._retry import retry_call
 from opsnn_opt.study._chunks import Pruned
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
@@ -171,9 +172,11 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
         attrs = dict(outcome.user_attrs)
         if attrs:
             attrs[RESULT_KEYS] = sorted(outcome.user_attrs)
-        set_stored_user_attrs(storage, trial_id, attrs)  # one transaction
         if outcome.reason is not None and outcome.state == "FAIL":
-            storage.set_trial_user_attr(trial_id, "fail_reason", outcome.reason)
+            attrs["fail_reason"] = outcome.reason
+        if attrs:  # in one transaction (retried as a whole through an outage)
+            trial = optuna.trial.Trial(opened.study, trial_id)
+            retry_call(set_trial_user_attrs, trial, attrs, what="reporting a trial's attributes")
         for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
             storage.set_trial_system_attr(trial_id, f"constraints:{key}", float(value))
         told = opened.study.tell(

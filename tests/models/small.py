@@ -7,5 +7,4 @@ SMALL: dict[str, dict[str, object]] = {
     "balanced": {"n_neurons": 100, "p_connect": 0.1},
     "brunel": {"n_exc": 400, "n_inh": 100, "epsilon": 0.1, "eta": 2.0, "g": 5.0, "j_mv": 0.2},
     "v1_sheet": {"side_mm": 1.5, "n_side": 15, "n_side_inh": 7, "stim_onset_ms": 10.0},
-    "faulty": {"n_neurons": 100, "p_connect": 0.1},
 }

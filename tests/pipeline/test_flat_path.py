@@ -108,3 +108,17 @@ def test_a_file_written_from_arrays_reads_back_as_pynn_would_give_it(tmp_path, b
     assert sig.name == "v" and str(sig.units.dimensionality) == "mV"
     assert set(sig.annotations) >= {"source_population", "channel_ids"}
     assert "channel_index" in sig.array_annotations
+
+
+def test_a_check_that_asks_for_nothing_reads_nothing(tmp_path, backend):
+    seen = []
+
+    def on_chunk(t_ms, so_far):
+        if t_ms >= 60.0:  # like a prune rule due from 60 ms on
+            seen.append((t_ms, so_far.n_spikes, so_far.spike_data().times_ms.max(initial=0.0)))
+
+    spec = RunSpec.create("balanced", SMALL["balanced"], simtime_ms=100.0, chunk_ms=20.0)
+    result = run(spec, tmp_path, backend=backend, on_chunk=on_chunk)
+    assert [t for t, _, _ in seen] == [60.0, 80.0, 100.0]
+    assert seen[0][1] > 0 and seen[0][2] <= 60.0
+    assert read_recording(result.results_path).n_spikes == seen[-1][1]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from opsnn_opt._mask import MaskingFilter, mask_secrets
+from opsnn_opt._mask import MaskingFilter, install_log_masking, mask_secrets
 from opsnn_opt.cli import main
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store import Store
@@ -45,10 +45,18 @@ def test_rejected_and_unreachable_urls_never_show_the_password(url, workdir, cap
     assert "secretpw" not in err and "***" in err
 
 
-def test_log_records_are_masked():
+def test_log_records_are_masked(caplog):
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "connecting to %s", ("postgresql://u:pw1@h/d",), None)
     MaskingFilter().filter(record)
     assert record.getMessage() == "connecting to postgresql://u:***@h/d"
+    previous = logging.getLogRecordFactory()
+    install_log_masking()
+    try:
+        with caplog.at_level(logging.WARNING, logger="optuna.storages"):
+            logging.getLogger("optuna.storages").warning("lost %s", "postgresql://u@h/d?password=pw2")
+    finally:
+        logging.setLogRecordFactory(previous)
+    assert caplog.records[-1].getMessage() == "lost postgresql://u@h/d?password=***"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 FAULTY_SPACE = """
-model = "faulty"
+model = "opsnn_opt.models._faulty:Faulty"
 simtime_ms = 100.0
 chunk_ms = 50.0
 {limits}

@@ -87,7 +87,10 @@ def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
     } <= set(trial.user_attrs)
 
 
-def test_failed_and_pruned_trials_are_recorded_and_the_study_goes_on(workdir, tiny_specs, capsys, tmp_path):
+def test_failed_and_pruned_trials_are_recorded_and_the_study_goes_on(
+    workdir, storage_url, tiny_specs, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, _ = tiny_specs
     objective = tmp_path / "custom.toml"
     objective.write_text(
@@ -180,7 +183,10 @@ def test_a_worker_imports_the_simulator_once_and_resets_it_per_trial(workdir, ti
     assert [t.state.name for t in opened.study.trials] == ["COMPLETE"] * 3
 
 
-def test_a_trial_failed_as_stale_under_a_live_worker_does_not_stop_it(workdir, tiny_specs, capsys):
+def test_a_trial_failed_as_stale_under_a_live_worker_does_not_stop_it(
+    workdir, storage_url, tiny_specs, capsys, monkeypatch
+):
+    monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, _ = tiny_specs
     objective = workdir / "stale.toml"
     objective.write_text('callable = "tests.study.custom_objectives:declares_its_trial_stale"\n')

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_killed_worker_trial_is_failed_and_retried(workdir, tiny_specs, monkeypatch):
+def test_killed_worker_trial_is_failed_and_retried(workdir, storage_url, tiny_specs, monkeypatch):
+    monkeypatch.setenv("OPSNN_STORAGE", storage_url)
     space, _ = tiny_specs
     objective = workdir / "hang.toml"
     objective.write_text('callable = "tests.study.custom_objectives:hangs_in_the_victim"\n')
