@@ -196,7 +196,11 @@ class ChildRunner:
         t0 = time.monotonic()
         answer = self._wait(self.timeout_s)
         while answer[0] == "chunk":
-            reason = ask(answer[1], answer[2]) if ask is not None else None
+            try:
+                reason = ask(answer[1], answer[2]) if ask is not None else None
+            except BaseException:  # the child waits for an answer that will not come: start afresh
+                self._kill()
+                raise
             self._conn.send(("prune", reason) if reason else ("continue",))
             answer = self._wait(None if self.timeout_s is None else max(self.timeout_s - (time.monotonic() - t0), 0.0))
         if answer[0] == "ok":

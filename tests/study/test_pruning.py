@@ -132,3 +132,14 @@ def test_a_prune_rule_and_a_pruner_work_together_and_say_which_stopped(workdir, 
 
 def optuna_trials(opened):
     return opened.study.get_trials(deepcopy=False)
+
+
+@pytest.mark.slow
+def test_a_supervised_worker_reports_and_prunes_through_its_simulation_process(workdir):
+    """The per-chunk questions cross the pipe between the supervisor and its simulation process."""
+    opened = _study(workdir, "sup", objective_extra='[pruner]\nname = "median"\nn_startup_trials = 2\n')
+    trials = optuna_trials(opened)
+    assert [t.state.name for t in trials[:3]] == ["COMPLETE"] * 3
+    assert all(sorted(t.intermediate_values) == [1, 2, 3, 4] for t in trials[:3])
+    assert {t.state.name for t in trials[3:]} == {"PRUNED"}
+    assert all(t.user_attrs["pruned_by"] == "pruner" and t.user_attrs["simtime_saved_ms"] > 0 for t in trials[3:])
