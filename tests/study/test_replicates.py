@@ -143,3 +143,18 @@ def test_every_bad_value_is_one_line_with_exit_2_before_anything_runs(workdir, c
     assert code == 2 and len(err) == 1, err
     assert err[0].startswith("opsnn: error: ") and re.search(message, err[0]), err[0]
     assert not (workdir / "storage").exists()
+
+
+def test_the_python_api_takes_replicates_report_and_pruner():
+    import opsnn_opt as op
+    from opsnn_opt.errors import ConfigError
+
+    space = op.SearchSpace("balanced", params={"g_exc_nS": op.Uniform(1, 5)}, replicates=3, vary=["network", "input"])
+    assert space.replicates == ReplicateSpec(3)
+    objective = op.Objective([op.Target("rate_hz.exc", 5.0)], report="rate_hz.inh", pruner={"name": "wilcoxon"})
+    assert objective.report == "rate_hz.inh" and objective.pruner.name == "wilcoxon"
+    assert objective.pruner.options == {"p_threshold": 0.1, "n_startup_steps": 2}
+    with pytest.raises(
+        ConfigError, match=r"^SearchSpace\(\.\.\.\): 'replicates' must be a whole number in \[1, 1000\]"
+    ):
+        op.SearchSpace("balanced", params={"g_exc_nS": op.Uniform(1, 5)}, replicates=0)
