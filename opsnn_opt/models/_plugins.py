@@ -25,7 +25,6 @@ from opsnn_opt.errors import ConfigError, SimulationError
 from opsnn_opt.models._balanced import Balanced
 from opsnn_opt.models._base import Model, Network
 from opsnn_opt.models._brunel import Brunel
-from opsnn_opt.models._faulty import Faulty
 from opsnn_opt.models._v1_sheet import V1Sheet
 from opsnn_opt.params import Choice, Param, ParamTable, Text
 
@@ -42,7 +41,7 @@ __all__ = [
 #: The entry-point group in which installed packages register models.
 ENTRY_POINT_GROUP = "opsnn_opt.models"
 #: The built-in models by name.
-MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet, Faulty)}
+MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (Balanced, Brunel, V1Sheet)}
 
 
 @dataclass(frozen=True)

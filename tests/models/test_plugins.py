@@ -54,7 +54,7 @@ def _error_line(capsys) -> str:
             r"ValueError: n: default 50 outside \[1, 10\]",
         ),
         ("/nowhere/ring.py:Ring", r"no file /nowhere/ring.py on this host; copy it there at the same path"),
-        ("ring.py", r"unknown model 'ring.py'; valid models are: balanced, brunel, v1_sheet, faulty, ring"),
+        ("ring.py", r"unknown model 'ring.py'; valid models are: balanced, brunel, v1_sheet, ring"),
         ("a:b:", r"model must be 'package.module:Name' or 'path/to/file.py:Name'; got 'a:b:'"),
     ],
 )
