@@ -160,6 +160,17 @@ class Worker:
         return serve(self, n_trials, until_done)
 
 
+class _TrialRef:
+    """What :func:`set_trial_user_attrs` needs of a trial, without building an Optuna ``Trial``
+    (whose constructor calls the sampler)."""
+
+    def __init__(self, storage: Any, trial_id: int) -> None:
+        self.storage, self._trial_id = storage, trial_id
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self.storage.set_trial_user_attr(self._trial_id, key, value)
+
+
 def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> str:
     """Tell Optuna, then write the row (a trial finished elsewhere is recorded as such)."""
     import optuna
@@ -175,8 +186,7 @@ def report(opened: OpenStudy, number: int, trial_id: int, outcome: Outcome) -> s
         if outcome.reason is not None and outcome.state == "FAIL":
             attrs["fail_reason"] = outcome.reason
         if attrs:  # in one transaction (retried as a whole through an outage)
-            trial = optuna.trial.Trial(opened.study, trial_id)
-            retry_call(set_trial_user_attrs, trial, attrs, what="reporting a trial's attributes")
+            retry_call(set_trial_user_attrs, _TrialRef(storage, trial_id), attrs, what="reporting attributes")
         for key, value in outcome.constraints:  # as Trial.set_constraint, but a retried trial's are replaced
             storage.set_trial_system_attr(trial_id, f"constraints:{key}", float(value))
         told = opened.study.tell(
