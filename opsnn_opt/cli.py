@@ -98,10 +98,19 @@ def cmd_study_create(args: argparse.Namespace) -> int:
         set_max_trials(opened.study, args.max_trials)
     print(
         f"study {opened.name!r}: model {space.model} on {space.backend}, "
-        f"{len(space.free)} free parameters, directions {objective.directions}, sampler {args.sampler}, "
+        f"{len(space.free)} free parameters, directions {objective.directions}, sampler {_sampler_text(opened)}, "
         f"store {opened.store.display_url}"
     )
     return 0
+
+
+def _sampler_text(opened: Any) -> str:
+    from opsnn_opt.study._samplers import auto_sampler
+
+    name = opened.sampler["name"]
+    if opened.sampler.get("auto"):
+        return f"{name} (auto: {auto_sampler(opened.space, opened.objective)[1]})"
+    return name
 
 
 def _open(args: argparse.Namespace, worker_index: int | None = None, for_trials: bool = True) -> Any:
@@ -187,14 +196,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
+    from opsnn_opt.study._pruners import pruning_summary
 
-    rows = trial_rows(_open(args, for_trials=False))
+    opened = _open(args, for_trials=False)
+    rows = trial_rows(opened)
     if args.json:
         _print_json(rows)
     else:
         print(format_table(rows))
         if any(r["artifacts"] for r in rows):  # ids: --json; the files: opsnn fetch
             print(f"artifact ids: opsnn study show {args.name} --json; files: opsnn fetch {args.name} TRIAL")
+        summary = pruning_summary(opened)
+        if summary:
+            print(summary)
     return 0
 
 
@@ -292,7 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--space", required=True, help="search-space TOML file")
     p.add_argument("--objective", required=True, help="objective TOML file")
-    p.add_argument("--sampler", default="tpe", help="tpe (default), random, cmaes or grid")
+    p.add_argument(
+        "--sampler",
+        default="tpe",
+        help="tpe (default), random, cmaes, grid, gp, nsga2, nsga3, qmc, or auto (picked by the study's shape)",
+    )
     p.add_argument(
         "--seed",
         type=int,
@@ -312,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(p)
     p.set_defaults(func=cmd_study_run)
     add_study_commands(study, storage)
+    from opsnn_opt.study._cli_pareto import add_pareto_command
+
+    add_pareto_command(study, storage)
 
     for name, func, text in (
         ("show", cmd_study_show, "a table of the trials and their metrics"),

@@ -22,6 +22,9 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._seed",
     "opsnn_opt.bench._brunel",
     "opsnn_opt.bench._workers",
+    "opsnn_opt.bench._efficiency",
+    "opsnn_opt.bench._prune",
+    "opsnn_opt.bench._noise",
     "opsnn_opt.bench._chaos",
 )
 

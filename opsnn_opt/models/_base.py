@@ -96,6 +96,9 @@ class Model(ABC):
     populations: ClassVar[tuple[str, ...]]
     #: The parameter that sets the shortest delay, named in error messages.
     delay_param: ClassVar[str] = "delay_ms"
+    #: A parameter that seeds the connectivity alone (``seed`` then seeds the input and initial
+    #: state only), so that seed replicates can vary one without the other; None: ``seed`` seeds all.
+    network_seed_param: ClassVar[str | None] = None
 
     def resolve(self, values: Mapping[str, Any], where: str) -> dict[str, int | float]:
         """Validate parameter values and fill in defaults (every parameter the run will use)."""

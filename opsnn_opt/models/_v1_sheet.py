@@ -5,8 +5,8 @@ Excitatory cells sit on an ``n_side x n_side`` grid, inhibitory cells on an
 centre of its grid square. Cells are conductance-based LIF (``IF_cond_exp``).
 
 A cell of population A connects to a cell of population B at distance d (mm) with probability
-``p_A exp(-d^2 / 2 sigma_A^2)``, A in {exc, inh}, drawn once with numpy (``seed``, so the
-connectivity is the same on every backend); pairs further apart than 4 sigma_A (where the
+``p_A exp(-d^2 / 2 sigma_A^2)``, A in {exc, inh}, drawn once with numpy (``network_seed``, or
+``seed`` when it is 0, so the connectivity is the same on every backend); pairs further apart than 4 sigma_A (where the
 probability is below 0.04 % of its peak) are not considered. There are no self-connections.
 The delay of a connection is ``delay_min_ms + d / conduction_speed_mm_per_ms``, rounded to the
 time step. With ``periodic = true`` distances wrap around the edges (a torus).
@@ -151,7 +151,9 @@ class V1Sheet(Model):
         Param("bg_weight_nS", "nS", 1.0, 0.0, 1000.0, "conductance of background input"),
         *stimulus_params(default="pulse"),
         Param("seed", "", 12345, 0, 2**31 - 1, "seed of the connectivity, stimulus and simulator", kind="int"),
+        Param("network_seed", "", 0, 0, 2**31 - 1, "seed of the connectivity alone (0: the same as seed)", kind="int"),
     )
+    network_seed_param = "network_seed"
 
     def check(self, params: Mapping[str, Any], where: str) -> None:
         check_stimulus(params, where)
@@ -202,7 +204,7 @@ class V1Sheet(Model):
         positions = self.positions(params)
         cell = sim.IF_cond_exp(**_CELL, tau_refrac=params["t_ref_ms"])
         pops = {name: sim.Population(len(xyz), cell, label=name) for name, xyz in positions.items()}
-        rng = np.random.default_rng([params["seed"], _CONNECTIVITY_STREAM])
+        rng = np.random.default_rng([params["network_seed"] or params["seed"], _CONNECTIVITY_STREAM])
         v_init = sim.RandomDistribution(
             "uniform", low=_CELL["v_reset"], high=_CELL["v_thresh"], rng=sim.NumpyRNG(seed=params["seed"])
         )

@@ -3,7 +3,7 @@
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url
 from opsnn_opt.store._store import Store
 from opsnn_opt.store._tables import Base, BenchRun, TrialRun
-from opsnn_opt.store._trial_attrs import set_trial_user_attrs
+from opsnn_opt.store._trial_attrs import set_stored_user_attrs, set_trial_user_attrs
 
 __all__ = [
     "Base",
@@ -13,5 +13,6 @@ __all__ = [
     "artifacts_root",
     "display_url",
     "resolve_storage_url",
+    "set_stored_user_attrs",
     "set_trial_user_attrs",
 ]

@@ -57,6 +57,11 @@ class TrialRun(Base):
     worker: Mapped[str | None] = mapped_column(String(300))
     #: What ``opsnn study check`` found and repaired.
     notes: Mapped[str | None] = mapped_column(Text)
+    #: One entry per seed replicate: seeds, metrics, results file, simulated time (ms).
+    replicates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: What stopped a pruned trial: ``rule``, ``pruner`` or ``replicates``; and the simulated time it saved.
+    pruned_by: Mapped[str | None] = mapped_column(String(64))
+    simtime_saved_ms: Mapped[float | None] = mapped_column(Float)
     opsnn_version: Mapped[str | None] = mapped_column(String(64))
     pynn_version: Mapped[str | None] = mapped_column(String(64))
     nest_version: Mapped[str | None] = mapped_column(String(64))

@@ -13,24 +13,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["set_trial_user_attrs"]
+__all__ = ["set_stored_user_attrs", "set_trial_user_attrs"]
 
 
-def set_trial_user_attrs(trial: Any, attrs: Mapping[str, Any]) -> None:
-    """Set every ``attrs`` item as a user attribute of the running Optuna ``trial``."""
+def set_stored_user_attrs(storage: Any, trial_id: int, attrs: Mapping[str, Any]) -> None:
+    """Set every ``attrs`` item as a user attribute of trial ``trial_id`` in an Optuna ``storage``."""
     from optuna.storages import RDBStorage
     from optuna.storages._rdb import models
     from optuna.storages._rdb.storage import _create_scoped_session
 
-    storage = trial.storage
     backend = getattr(storage, "_backend", storage)
     if not isinstance(backend, RDBStorage) or not hasattr(backend, "_set_trial_attr_without_commit"):
         for key, value in attrs.items():
-            trial.set_user_attr(key, value)
+            storage.set_trial_user_attr(trial_id, key, value)
         return
     with _create_scoped_session(backend.scoped_session, True) as session:
         for key, value in attrs.items():
-            backend._set_trial_attr_without_commit(session, models.TrialUserAttributeModel, trial._trial_id, key, value)
+            backend._set_trial_attr_without_commit(session, models.TrialUserAttributeModel, trial_id, key, value)
+
+
+def set_trial_user_attrs(trial: Any, attrs: Mapping[str, Any]) -> None:
+    """Set every ``attrs`` item as a user attribute of the running Optuna ``trial``."""
+    set_stored_user_attrs(trial.storage, trial._trial_id, attrs)
     # The trial object caches its user attributes; keep it in step for code reading them back.
     cached = getattr(trial, "_cached_frozen_trial", None)
     if cached is not None:

@@ -3,6 +3,9 @@
 from opsnn_opt.study._importance import Importance, importance_targets, parameter_importance
 from opsnn_opt.study._local import run_local_workers, split_trials
 from opsnn_opt.study._objective import ObjectiveSpec, load_objective
+from opsnn_opt.study._pareto import pareto_rows
+from opsnn_opt.study._pruners import PRUNERS
+from opsnn_opt.study._replicates import replicate_stats
 from opsnn_opt.study._report import best_trials, format_table, trial_rows
 from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, create_study, open_study
@@ -11,6 +14,7 @@ from opsnn_opt.study._worker import Worker
 
 __all__ = [
     "NETWORK_STATE",
+    "PRUNERS",
     "SAMPLERS",
     "FreeParam",
     "Importance",
@@ -29,6 +33,8 @@ __all__ = [
     "network_state_label",
     "open_study",
     "parameter_importance",
+    "pareto_rows",
+    "replicate_stats",
     "run_local_workers",
     "split_trials",
     "study_values",

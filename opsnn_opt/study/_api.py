@@ -188,7 +188,8 @@ def SearchSpace(
         ``"nest"`` or ``"spinnaker"``.
     settings
         Run settings: ``simtime_ms``, ``chunk_ms``, ``timestep_ms``, ``threads``,
-        ``record_v_cells``, ``results_format``.
+        ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
+        ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
     """
     from opsnn_opt.models import model_reference
     from opsnn_opt.study._space import SearchSpace as Space
@@ -216,8 +217,13 @@ def Objective(
     plugins: Sequence[str | Callable[..., float]] = (),
     callable: str | Callable[..., Any] | None = None,
     directions: Sequence[str] | None = None,
+    report: str = "objective",
+    pruner: str | Mapping[str, Any] | None = None,
 ) -> Any:
     """A validated objective (:class:`opsnn_opt.study.ObjectiveSpec`), as from a TOML file.
+
+    ``report`` chooses the intermediate value after each chunk (``"objective"``, a metric name or
+    ``"none"``) and ``pruner`` Optuna's pruner (a name, or a dict with ``name`` and its options).
 
     ``plugins`` are user metrics (functions or ``"package.module:function"``) to register, and
     ``callable`` a function ``f(metrics, result) -> float | list[float]`` used instead of
@@ -240,6 +246,10 @@ def Objective(
         data["callable"] = _ref(callable)
     if directions is not None:
         data["directions"] = list(directions)
+    if report != "objective":
+        data["report"] = report
+    if pruner is not None:
+        data["pruner"] = dict(pruner) if isinstance(pruner, Mapping) else pruner
     return ObjectiveSpec.from_dict(data, source, None)
 
 

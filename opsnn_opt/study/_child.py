@@ -1,8 +1,9 @@
 """The simulation process of a worker: imports the simulator once and runs trial after trial.
 
 It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
-``("run", spec, out_dir, prune_rules, metric_plugins)`` per trial, and answers ``("ready",)``,
-``("ok", RunResult)``, ``("pruned", reason)`` or ``("error", reason)``. It dies with its
+``("run", spec, out_dir, prune_rules[, extras])`` per trial, and answers ``("ready",)``,
+``("ok", RunResult)``, ``("pruned", reason, t_ms, by)`` or ``("error", reason)``. Between chunks
+it may ask ``("chunk", ...)`` questions (see :mod:`opsnn_opt.study._chunks`). It dies with its
 supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
 reaches the whole process group, and the supervisor decides what happens to the trial.
 """
@@ -18,15 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.analysis import SpikeAccumulator, SpikeData
+from opsnn_opt.study._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["Pruned", "child_main", "prune_check"]
 
 _PR_SET_PDEATHSIG = 1
-
-
-class Pruned(Exception):
-    """A prune rule was breached between chunks; the message says which and when."""
 
 
 def prune_check(
@@ -35,22 +33,7 @@ def prune_check(
     """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
     on a breach, hand the spikes so far to ``on_prune`` (figures of the pruned run), then raise
     :class:`Pruned`."""
-    if not rules:
-        return None
-
-    def check(t_ms: float, so_far: SpikeAccumulator) -> None:
-        due = [r for r in rules if r.after_ms <= t_ms]
-        if not due:
-            return
-        values = so_far.metrics({r.metric for r in due})
-        for rule in due:
-            value = values[rule.metric]
-            if rule.breached(value):
-                if on_prune is not None:
-                    on_prune(so_far.spike_data())
-                raise Pruned(f"{rule.metric} = {value:.4g} outside [{rule.min:g}, {rule.max:g}] at {t_ms:g} ms")
-
-    return check
+    return chunk_callback(rules, None, None, on_prune)
 
 
 def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
@@ -81,12 +64,11 @@ def _warm_up(backend: Any) -> None:
         return
     spec = RunSpec.create("balanced", {"n_neurons": 10, "p_connect": 0.1}, simtime_ms=20.0, chunk_ms=10.0)
     with tempfile.TemporaryDirectory(prefix="opsnn-warm-") as tmp:
-        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, so_far: so_far.metrics({"rate_hz.exc"}))
+        run(spec, tmp, backend=backend, on_chunk=lambda t_ms, so_far: so_far.metrics(["rate_hz.all"]))
 
 
 def child_main(conn: Any, parent_pid: int) -> None:
     """Serve runs until the pipe closes or ``None`` arrives."""
-    from opsnn_opt.analysis._plugins import load_metric
     from opsnn_opt.backends import get_backend
     from opsnn_opt.pipeline import run
 
@@ -109,12 +91,12 @@ def child_main(conn: Any, parent_pid: int) -> None:
                 _warm_up(backend)
                 conn.send(("ready",))
                 continue
-            _, spec, out_dir, rules, plugins = message
-            for ref in plugins:  # the objective's user metrics, registered here as in the supervisor
-                load_metric(ref, "the study's objective [[plugins]] 'metrics'")
+            _, spec, out_dir, rules, *extras = message  # extras: see _chunks.RunExtras
+            load_plugins(extras[0] if extras else None)
+            on_chunk = chunk_callback(rules, extras[0] if extras else None, pipe_ask(conn), figures(spec, out_dir))
             backend = backends.setdefault(spec.backend, get_backend(spec.backend))
-            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=prune_check(rules, figures(spec, out_dir)))))
+            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=on_chunk)))
         except Pruned as exc:
-            conn.send(("pruned", str(exc)))
+            conn.send(("pruned", str(exc), exc.t_ms, exc.by))
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))

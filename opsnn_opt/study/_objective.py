@@ -42,7 +42,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,9 @@ class ObjectiveSpec:
     source: str = ""
     #: References of the user metrics the objective loads (``[[plugins]] metrics``).
     plugins: tuple[str, ...] = ()
+    #: Intermediate values after each chunk (see :mod:`opsnn_opt.study._intermediate`) and the pruner.
+    report: str = "objective"
+    pruner: Any = None
 
     @property
     def directions(self) -> list[str]:
@@ -175,6 +178,10 @@ class ObjectiveSpec:
             out["plugins"] = [{"metrics": list(self.plugins)}]
         out["constraints"] = [_bounds({"metric": c.metric}, c.min, c.max) for c in self.constraints]
         out["prune"] = [_bounds({"metric": r.metric, "after_ms": r.after_ms}, r.min, r.max) for r in self.prune]
+        if self.report != "objective":
+            out["report"] = self.report
+        if self.pruner is not None:
+            out["pruner"] = self.pruner.to_dict()
         return out
 
     @classmethod
@@ -182,7 +189,20 @@ class ObjectiveSpec:
         cls, data: Mapping[str, Any], source: str, populations: Sequence[str] | None, *, import_callable: bool = True
     ) -> ObjectiveSpec:
         top = Fields(data, source)
-        top.check_keys(["combine", "missing", "metrics", "constraints", "prune", "callable", "directions", "plugins"])
+        top.check_keys(
+            [
+                "combine",
+                "missing",
+                "metrics",
+                "constraints",
+                "prune",
+                "callable",
+                "directions",
+                "plugins",
+                "report",
+                "pruner",
+            ]
+        )
         plugins, unloaded = _load_plugins(top, import_callable)
         combine = top.string("combine", "weighted_sum", choices=("weighted_sum", "multi"))
         missing_raw = top.get("missing", "fail")
@@ -212,7 +232,12 @@ class ObjectiveSpec:
             raise ConfigError(f"{source}: no [[metrics]] to score; add at least one, or name a 'callable'")
         elif "directions" in top:
             raise ConfigError(f"{source}: 'directions' goes with 'callable'; [[metrics]] set their own")
-        return cls(combine, terms, constraints, prune, missing, callable_path, directions, source, plugins)
+        from opsnn_opt.study._intermediate import load_report
+        from opsnn_opt.study._pruners import load_pruner
+
+        report = load_report(top, lambda name: _metric_name(top, "report", populations, unloaded))
+        spec = cls(combine, terms, constraints, prune, missing, callable_path, directions, source, plugins)
+        return replace(spec, report=report, pruner=load_pruner(top))
 
 
 def _load_plugins(top: Fields, import_code: bool) -> tuple[tuple[str, ...], frozenset[str]]:

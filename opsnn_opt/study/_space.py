@@ -35,6 +35,8 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.models import get_model
 from opsnn_opt.pipeline import RESULT_SUFFIX, RUN_SETTINGS, RunSpec
 from opsnn_opt.study._fields import Fields, read_toml
+from opsnn_opt.study._pruners import load_pruner
+from opsnn_opt.study._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
 __all__ = ["FreeParam", "SearchSpace", "load_space"]
 
@@ -95,6 +97,9 @@ class SearchSpace:
     source: str = ""
     #: Per-trial limits the worker enforces: ``timeout_s`` and ``max_memory_mb`` (absent: none).
     limits: Mapping[str, float] = field(default_factory=dict)
+    #: Seed replicates per trial (:mod:`opsnn_opt.study._replicates`) and Optuna's pruner.
+    replicates: ReplicateSpec = field(default_factory=ReplicateSpec)
+    pruner: Any = None
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -127,6 +132,8 @@ class SearchSpace:
             "backend": self.backend,
             **self.settings,
             **self.limits,
+            **self.replicates.to_dict(),
+            **({"pruner": self.pruner.to_dict()} if self.pruner is not None else {}),
             "fixed": dict(self.fixed),
             "params": {p.name: p.to_dict() for p in self.free},
         }
@@ -135,7 +142,7 @@ class SearchSpace:
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
         top = Fields(data, source)
         setting_names = [*RUN_SETTINGS, "results_format"]
-        top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS])
+        top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS, *REPLICATE_KEYS, "pruner"])
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
         settings: dict[str, Any] = RUN_SETTINGS.resolve(
@@ -161,7 +168,17 @@ class SearchSpace:
 
         limits = {k: top.number(k, None, low=low, high=high, open_low=True) for k, (low, high) in LIMITS.items()}
         limits = {k: v for k, v in limits.items() if v is not None}
-        space = cls(model.name, backend, settings, fixed, tuple(free), source, limits)
+        space = cls(
+            model.name,
+            backend,
+            settings,
+            fixed,
+            tuple(free),
+            source,
+            limits,
+            load_replicates(top, model),
+            load_pruner(top),
+        )
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:
             for value in p.choices or (p.low, p.high):

@@ -20,7 +20,10 @@ from opsnn_opt import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
 from opsnn_opt.study._describe import describe_study
+from opsnn_opt.study._intermediate import check_noise_specs
 from opsnn_opt.study._objective import ObjectiveSpec
+from opsnn_opt.study._pruners import make_pruner, study_pruner
+from opsnn_opt.study._samplers import SAMPLERS, check_sampler, make_sampler
 from opsnn_opt.study._space import SearchSpace
 
 __all__ = [
@@ -34,7 +37,6 @@ __all__ = [
     "worker_seed",
 ]
 
-SAMPLERS = ("tpe", "random", "cmaes", "grid")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
 #: A random id per study, in its artifact folder's name: two stores' studies of one name never share files.
 ATTR_UID = "opsnn.uid"
@@ -84,23 +86,6 @@ def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> in
     return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
 
 
-def make_sampler(config: dict[str, Any], space: SearchSpace, objective: ObjectiveSpec, seed: int | None = None) -> Any:
-    """Build the sampler a study was created with (``seed`` from :func:`worker_seed`)."""
-    import optuna
-
-    name = config["name"]
-    # Constraints reach the samplers through ``trial.set_constraint`` (see the worker).
-    if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
-    if name == "random":
-        return optuna.samplers.RandomSampler(seed=seed)
-    if name == "cmaes":
-        return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
-    if name == "grid":
-        return optuna.samplers.GridSampler(space.grid(), seed=seed)
-    raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}")
-
-
 def create_study(
     name: str,
     space: SearchSpace,
@@ -116,7 +101,9 @@ def create_study(
 
     check_specs(name, space, objective, sampler)
     store = store or Store()
-    config = {"name": sampler, "seed": seed}
+    config: dict[str, Any] = {"name": check_sampler(sampler, space, objective), "seed": seed}
+    if sampler == "auto":
+        config["auto"] = True
     attrs = {_ATTR_SPACE: space.to_dict(), _ATTR_OBJECTIVE: objective.to_dict(), _ATTR_SAMPLER: config}
     storage = store.optuna_storage()
     if name in optuna.study.get_all_study_names(storage):
@@ -131,7 +118,13 @@ def create_study(
                 f"study {name!r} exists with a different search space, objective or sampler; choose another name"
             )
         return opened
-    study = optuna.create_study(study_name=name, storage=storage, directions=objective.directions)
+    study = optuna.create_study(
+        study_name=name,
+        storage=storage,
+        directions=objective.directions,
+        sampler=make_sampler(config, space, objective, worker_seed(seed, 0, 0)),
+        pruner=make_pruner(study_pruner(space, objective)),
+    )
     for key, value in attrs.items():
         study.set_user_attr(key, value)
     study.set_user_attr("opsnn.version", __version__)
@@ -151,12 +144,8 @@ def _jsonable(value: Any) -> Any:
 def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler: str) -> None:
     """Everything about a new study that can be wrong before a store is touched."""
     check_study_name(name)
-    make_sampler({"name": sampler}, space, objective)  # the sampler's name, and the grid for "grid"
-    if sampler == "cmaes" and len(objective.directions) > 1:
-        raise ConfigError(
-            "--sampler cmaes supports a single objective; the objective has "
-            f'{len(objective.directions)} (combine = "multi")'
-        )
+    check_sampler(sampler, space, objective)
+    check_noise_specs(space, objective)
     simtime = space.settings["simtime_ms"]
     for rule in objective.prune:
         if rule.after_ms >= simtime:
@@ -203,4 +192,5 @@ def open_study(
     if for_trials:
         seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))
         study.sampler = make_sampler(config, space, objective, seed)
+        study.pruner = make_pruner(study_pruner(space, objective))
     return OpenStudy(study, space, objective, config, store)

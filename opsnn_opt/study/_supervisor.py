@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.study._child import Pruned, child_main, figures, prune_check
+from opsnn_opt.study._child import Pruned, child_main, figures
+from opsnn_opt.study._chunks import ChunkAsk, RunExtras, chunk_callback, load_plugins
 from opsnn_opt.study._objective import PruneRule
 
 __all__ = ["ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped", "signal_reason"]
@@ -64,10 +65,20 @@ class InProcessRunner:
     def __init__(self, backend: Any) -> None:
         self.backend = backend
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...], plugins: tuple[str, ...] = ()) -> Any:
+    def run(
+        self,
+        spec: Any,
+        out_dir: Path,
+        rules: tuple[PruneRule, ...],
+        extras: RunExtras | None = None,
+        ask: ChunkAsk | None = None,
+    ) -> Any:
         from opsnn_opt.pipeline import run
 
-        return run(spec, out_dir, backend=self.backend, on_chunk=prune_check(rules, figures(spec, out_dir)))
+        load_plugins(extras)
+        return run(
+            spec, out_dir, backend=self.backend, on_chunk=chunk_callback(rules, extras, ask, figures(spec, out_dir))
+        )
 
     def ensure_started(self) -> None:
         pass
@@ -171,17 +182,33 @@ class ChildRunner:
             self._start()
             self.restarts += 1
 
-    def run(self, spec: Any, out_dir: Path, rules: tuple[PruneRule, ...], plugins: tuple[str, ...] = ()) -> Any:
+    def run(
+        self,
+        spec: Any,
+        out_dir: Path,
+        rules: tuple[PruneRule, ...],
+        extras: RunExtras | None = None,
+        ask: ChunkAsk | None = None,
+    ) -> Any:
         """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
-        or a ``RuntimeError`` with the child's error message. ``plugins`` are the references of
-        the user metrics to register in the child first."""
+        or a ``RuntimeError`` with the child's error message. ``ask`` answers the child's per-chunk
+        questions (see :mod:`opsnn_opt.study._chunks`)."""
         self.ensure_started()
-        self._conn.send(("run", spec, str(out_dir), rules, tuple(plugins)))
+        self._conn.send(("run", spec, str(out_dir), rules, *((extras,) if extras else ())))
+        t0 = time.monotonic()
         answer = self._wait(self.timeout_s)
+        while answer[0] == "chunk":
+            try:
+                reason = ask(answer[1], answer[2]) if ask is not None else None
+            except BaseException:  # the child waits for an answer that will not come: start afresh
+                self._kill()
+                raise
+            self._conn.send(("prune", reason) if reason else ("continue",))
+            answer = self._wait(None if self.timeout_s is None else max(self.timeout_s - (time.monotonic() - t0), 0.0))
         if answer[0] == "ok":
             return answer[1]
         if answer[0] == "pruned":
-            raise Pruned(answer[1])
+            raise Pruned(*answer[1:])
         raise ChildError(answer[1])
 
     def close(self) -> None:

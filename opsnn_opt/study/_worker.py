@@ -23,11 +23,12 @@ from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun, set_trial_user_attrs
 from opsnn_opt.store._retry import retry_call
 from opsnn_opt.study._artifacts import upload_trial_files
-from opsnn_opt.study._child import Pruned
+from opsnn_opt.study._chunks import Pruned
 from opsnn_opt.study._feasibility import metric_attrs, record_constraints
 from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study._supervisor import ChildError, ChildRunner, InProcessRunner, TrialAborted, WorkerStopped
+from opsnn_opt.study._trial_run import pruned_fields, run_trial
 
 __all__ = ["STALE_REASON", "Outcome", "Worker"]
 
@@ -123,17 +124,21 @@ class Worker:
             trial.set_user_attr("seed", spec.seed)
             # A RUNNING row shows where a trial was if its worker dies.
             o.store.record_run(o.name, trial.number, state="RUNNING", **record)
-            result = self.runner.run(spec, self.trial_dir(trial.number), o.objective.prune, o.objective.plugins)
+            output = run_trial(self.runner, trial, o, spec, self.trial_dir(trial.number))  # replicates, chunks
+            result = output.result
             result_json = result.as_dict()
-            record.update(TrialRun.fields_from_result(result_json))
+            record.update(TrialRun.fields_from_result(result_json), **output.record())
             attrs = metric_attrs(result_json["metrics"], result.timings)
             attrs.update(threads=spec.threads, peak_rss_mb=result.peak_rss_mb, results_path=result.results_path)
+            attrs.update(output.user_attrs())
             constraints = [(c.key, v) for c, v in zip(o.objective.constraints, o.objective.violations(result.metrics))]
             scores = o.objective.evaluate(result.metrics, result)
             if any(math.isnan(s) for s in scores):
                 raise ValueError(f"the objective returned nan: {scores}")
         except Pruned as exc:
-            outcome = Outcome("PRUNED", reason=str(exc), record=record, user_attrs={**attrs, "pruned_reason": str(exc)})
+            pruned_attrs, pruned_row = pruned_fields(exc)
+            record.update(pruned_row)
+            outcome = Outcome("PRUNED", reason=str(exc), record=record, user_attrs={**attrs, **pruned_attrs})
         except WorkerStopped as exc:  # stop quickly: no upload, the re-queued trial will have its own
             return Outcome("FAIL", reason=str(exc), record=record, user_attrs=attrs, requeue=True)
         except (TrialAborted, ChildError) as exc:

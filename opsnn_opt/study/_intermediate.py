@@ -1,0 +1,120 @@
+"""Intermediate values: after every chunk, the objective on the spikes so far goes to ``trial.report``.
+
+An objective reports, for a single-objective study::
+
+    report = "objective"     # default: the objective on the spikes so far
+    report = "rate_hz.exc"   # or one metric
+    report = "none"          # nothing
+
+The simulation process computes the needed metrics incrementally (:mod:`opsnn_opt.study._chunks`)
+and the supervisor reports them and asks the study's pruner. The step is
+``replicate * n_chunks + chunk``, so that replicates of one trial line up with those of others.
+Optuna refuses intermediate values in multi-objective studies: there, nothing is reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from opsnn_opt.errors import ConfigError
+from opsnn_opt.study._chunks import ChunkAsk
+from opsnn_opt.study._fields import Fields
+from opsnn_opt.study._objective import MissingMetric
+from opsnn_opt.study._pruners import PrunerSpec
+
+__all__ = ["check_noise_specs", "check_reporting", "load_report", "make_ask", "report_names"]
+
+
+def load_report(top: Fields, check_name: Callable[[str], str]) -> str:
+    """Read ``report``: ``"objective"``, ``"none"`` or a metric name (checked by ``check_name``)."""
+    value = top.get("report", "objective")
+    if not isinstance(value, str):
+        raise top.fail("report", '"objective", "none" or a metric name', value)
+    if value in ("objective", "none"):
+        return value
+    return check_name(value)
+
+
+def check_reporting(objective: Any, pruner: PrunerSpec | None) -> None:
+    """Refuse what Optuna would refuse later: pruners and reports in multi-objective studies."""
+    n = len(objective.directions)
+    report = getattr(objective, "report", "objective")
+    if n > 1 and pruner is not None:
+        raise ConfigError(
+            f"pruner {pruner.name!r} needs a single objective; the objective {objective.source} has {n} "
+            "(Optuna's pruners and trial.report do not support multi-objective studies)"
+        )
+    if n > 1 and report not in ("objective", "none"):
+        raise ConfigError(
+            f"{objective.source}: report = {report!r} needs a single objective; the objective has {n} "
+            "(Optuna refuses intermediate values in multi-objective studies)"
+        )
+    if pruner is not None and objective.callable_path and report in ("objective", "none"):
+        raise ConfigError(
+            f"{objective.source}: pruner {pruner.name!r} with a 'callable' objective needs report = \"METRIC\" "
+            "(a callable is scored on the whole run only)"
+        )
+    if pruner is not None and report == "none":
+        raise ConfigError(f'{objective.source}: pruner {pruner.name!r} needs intermediate values; report = "none"')
+
+
+def check_noise_specs(space: Any, objective: Any) -> None:
+    """Pruner, reports and replicates of a new study, before anything runs."""
+    from opsnn_opt.study._pruners import study_pruner
+
+    check_reporting(objective, study_pruner(space, objective))
+    n = len(objective.directions)
+    if space.replicates.stop_if_worse_after is not None and n > 1:
+        raise ConfigError(
+            f"{space.source}: stop_if_worse_after compares a trial with the best one, which needs a single "
+            f"objective; the objective {objective.source} has {n}"
+        )
+
+
+def report_names(objective: Any) -> tuple[str, ...]:
+    """Metrics the simulation process computes after each chunk for the intermediate value."""
+    report = getattr(objective, "report", "objective")
+    if len(objective.directions) > 1 or report == "none":
+        return ()
+    if report != "objective":
+        return (report,)
+    if objective.callable_path:
+        return ()
+    return tuple(dict.fromkeys(t.name for t in objective.terms))
+
+
+def intermediate_value(objective: Any, values: Mapping[str, float]) -> float | None:
+    """The value to report, or None when it is undefined so far (a nan metric)."""
+    report = getattr(objective, "report", "objective")
+    try:
+        value = values[report] if report != "objective" else objective.evaluate(values)[0]
+    except MissingMetric:
+        return None
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def make_ask(
+    trial: Any, objective: Any, pruner: PrunerSpec | None, chunk_ms: float, step0: int, log: list[dict[str, Any]]
+) -> ChunkAsk:
+    """Report each chunk's value to ``trial`` at step ``step0 + chunk``; with a pruner, ask it.
+
+    ``log`` gets one entry per report (t_ms, step, value), for the trial's record.
+    """
+
+    def ask(t_ms: float, values: Mapping[str, float]) -> str | None:
+        value = intermediate_value(objective, values)
+        if value is None:
+            return None
+        step = step0 + int(round(t_ms / chunk_ms))
+        trial.report(value, step)
+        log.append({"t_ms": t_ms, "step": step, "value": value})
+        if pruner is not None and trial.should_prune():
+            return (
+                f"pruner {pruner.name}: intermediate value {value:.4g} at {t_ms:g} ms (step {step}) "
+                "is worse than the other trials'"
+            )
+        return None
+
+    return ask
