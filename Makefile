@@ -8,7 +8,7 @@ DEMO_STUDY ?= demo-ai-5hz
 DEMO_TRIALS ?= 30
 DEMO_WORKERS ?= 2
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint notebooks clean
 
 install: $(VENV)/.installed
 
@@ -29,8 +29,13 @@ test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check opsnn_opt tests examples
-	$(VENV)/bin/ruff format --check opsnn_opt tests examples
+	$(VENV)/bin/ruff check opsnn_opt tests examples notebooks
+	$(VENV)/bin/ruff format --check opsnn_opt tests examples notebooks
+
+# Every notebook at full scale, executed into notebooks/_build/ as HTML (the tests run them at QUICK scale).
+notebooks: install
+	cd notebooks && ../$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=3600 \
+		--output-dir _build [0-9]*.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
