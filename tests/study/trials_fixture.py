@@ -96,29 +96,31 @@ def finished(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     beside the file; on PostgreSQL it is named by OPSNN_ARTIFACT_STORE."""
     folder = tmp_path_factory.mktemp(f"finished-{request.param}")
     env = {"OPSNN_ARTIFACTS": str(folder / "results")}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("OPSNN_STORAGE", raising=False)
-        mp.delenv("OPSNN_ARTIFACT_STORE", raising=False)
-        if request.param == "sqlite":
-            url = f"sqlite:///{folder / 'store' / 'opsnn.sqlite3'}"
-            postgres = None
-        else:
-            postgres = fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
-            url = postgres.__enter__()
-            env["OPSNN_ARTIFACT_STORE"] = str(folder / "shared-artifacts")
-        for key, value in env.items():
-            mp.setenv(key, value)
-        try:
+    postgres = None
+    try:
+        # The variables hold while the studies run, not for the rest of the session: tests that
+        # need them take them from ``FinishedStudies.env``.
+        with pytest.MonkeyPatch.context() as mp:
+            mp.delenv("OPSNN_STORAGE", raising=False)
+            mp.delenv("OPSNN_ARTIFACT_STORE", raising=False)
+            if request.param == "sqlite":
+                url = f"sqlite:///{folder / 'store' / 'opsnn.sqlite3'}"
+            else:
+                postgres = fresh_postgres_database(request.getfixturevalue("postgres_admin_url"))
+                url = postgres.__enter__()
+                env["OPSNN_ARTIFACT_STORE"] = str(folder / "shared-artifacts")
+            for key, value in env.items():
+                mp.setenv(key, value)
             _run_study("grid", SPACE, OBJECTIVE, 3, folder, url)
             _run_study("fails", FAILING_SPACE, FAILING_OBJECTIVE, 1, folder, url)
             _run_study("pruned", PRUNED_SPACE, PRUNED_OBJECTIVE, 1, folder, url)
             _run_study("sheet", SPATIAL_SPACE, SPATIAL_OBJECTIVE, 1, folder, url)
-            done = FinishedStudies(url, folder, env)
-            done.by_rate = {t.params["input_rate_hz"]: t.number for t in done.study().trials}
-            yield done
-        finally:
-            if postgres is not None:
-                postgres.__exit__(None, None, None)
+        done = FinishedStudies(url, folder, env)
+        done.by_rate = {t.params["input_rate_hz"]: t.number for t in done.study().trials}
+        yield done
+    finally:
+        if postgres is not None:
+            postgres.__exit__(None, None, None)
 
 
 #: For tests whose subject does not depend on the database: run them on the SQLite store only.
