@@ -83,6 +83,8 @@ def chunk_callback(
 
     def check(t_ms: float, so_far: SpikeAccumulator) -> None:
         due = [r for r in rules if r.after_ms <= t_ms]
+        if not due and not report:  # nothing to check yet: read no spikes
+            return
         values = so_far.metrics({*(r.metric for r in due), *report})
         for rule in due:
             value = values[rule.metric]

@@ -16,6 +16,7 @@ from opsnn_opt.errors import StoreError
 from opsnn_opt.store import Store
 from opsnn_opt.store._retry import OutageError, retry_call
 from opsnn_opt.store._schema import SCHEMA_VERSION
+from tests.store.old_schema import TRIAL_RUNS_V1_DDL
 
 
 @pytest.mark.parametrize(
@@ -145,17 +146,7 @@ def test_schema_version_is_recorded_and_old_stores_are_migrated(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url)
     with engine.begin() as conn:  # the version-1 table, without 'notes' and 'worker'
-        conn.execute(
-            text(
-                "CREATE TABLE opsnn_trial_runs (id INTEGER PRIMARY KEY, study_name VARCHAR(512), trial_number INTEGER, "
-                "optuna_trial_id INTEGER, state VARCHAR(16), objective_values JSON, model VARCHAR(128), "
-                "backend VARCHAR(64), params JSON, seed INTEGER, simtime_ms FLOAT, build_s FLOAT, sim_s FLOAT, "
-                "collect_s FLOAT, write_s FLOAT, analysis_s FLOAT, total_s FLOAT, peak_rss_mb FLOAT, metrics JSON, "
-                "results_path TEXT, fail_reason TEXT, host VARCHAR(255), opsnn_version VARCHAR(64), "
-                "pynn_version VARCHAR(64), nest_version VARCHAR(64), numpy_version VARCHAR(64), created_at DATETIME, "
-                "UNIQUE (study_name, trial_number))"
-            )
-        )
+        conn.execute(text(TRIAL_RUNS_V1_DDL))
     store = Store(url)
     assert store.schema_version == 1
     store.record_run("s", 0, state="RUNNING", model="balanced", backend="nest", params={}, notes="n", worker="h:1")

@@ -9,6 +9,7 @@ import pytest
 
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store, resolve_storage_url
+from tests.store.old_schema import TRIAL_RUNS_V1_DDL
 
 
 def test_record_run_inserts_then_updates(storage_url):
@@ -143,15 +144,7 @@ def test_an_older_store_gains_the_new_columns(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # the table as opsnn_opt 0.1 made it: no threads, import_s, checks_s
-        conn.exec_driver_sql(
-            "CREATE TABLE opsnn_trial_runs (id INTEGER PRIMARY KEY, study_name VARCHAR(512), trial_number INTEGER, "
-            "optuna_trial_id INTEGER, state VARCHAR(16), objective_values JSON, model VARCHAR(128), "
-            "backend VARCHAR(64), params JSON, seed INTEGER, simtime_ms FLOAT, build_s FLOAT, sim_s FLOAT, "
-            "collect_s FLOAT, write_s FLOAT, analysis_s FLOAT, total_s FLOAT, peak_rss_mb FLOAT, metrics JSON, "
-            "results_path TEXT, fail_reason TEXT, host VARCHAR(255), opsnn_version VARCHAR(64), "
-            "pynn_version VARCHAR(64), nest_version VARCHAR(64), numpy_version VARCHAR(64), created_at DATETIME, "
-            "UNIQUE (study_name, trial_number))"
-        )
+        conn.exec_driver_sql(TRIAL_RUNS_V1_DDL)
     engine.dispose()
     store = Store(url)
     store.record_run("s", 0, state="COMPLETE", model="balanced", backend="nest", params={}, threads=2, checks_s=0.1)
