@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["IsiStats", "cv2_isi", "cv_isi", "isi_stats", "lv_isi", "sorted_by_neuron"]
+__all__ = ["IsiStats", "argsort_by_neuron", "cv2_isi", "cv_isi", "isi_stats", "lv_isi", "sorted_by_neuron"]
 
 #: Fewest spikes (so at least two ISIs) for a neuron to count in CV, CV2 and LV.
 MIN_SPIKES = 3
@@ -28,18 +28,32 @@ class IsiStats:
     lv: np.ndarray
 
 
+def argsort_by_neuron(senders: np.ndarray) -> np.ndarray:
+    """The stable order of spikes by neuron index: a radix sort when the indices fit 16 bits."""
+    if senders.size and senders.min() >= 0 and senders.max() <= np.iinfo(np.uint16).max:
+        return np.argsort(senders.astype(np.uint16), kind="stable")
+    return np.argsort(senders, kind="stable")
+
+
 def sorted_by_neuron(times_ms: np.ndarray, senders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spikes ordered by neuron, then time; the input is returned as is when already ordered.
 
-    Trains converted from neo are already in this order, so the O(n log n) sort is usually
-    skipped after an O(n) check.
+    Trains converted from neo are already in this order, so the sort is skipped after an O(n)
+    check. Spikes read from a simulator come in time order: a stable sort by neuron alone then
+    gives the order (a radix sort when indices fit 16 bits, ~6x faster than ``np.lexsort``),
+    which is checked in O(n) before ``np.lexsort`` is used as the general fallback.
     """
-    if times_ms.size > 1:
-        ds = np.diff(senders)
-        if (ds < 0).any() or ((ds == 0) & (np.diff(times_ms) < 0)).any():
-            order = np.lexsort((times_ms, senders))
-            return times_ms[order], senders[order]
-    return times_ms, senders
+    if times_ms.size < 2:
+        return times_ms, senders
+    ds = np.diff(senders)
+    if not ((ds < 0).any() or ((ds == 0) & (np.diff(times_ms) < 0)).any()):
+        return times_ms, senders
+    order = argsort_by_neuron(senders)
+    t, s = times_ms[order], senders[order]
+    if ((s[1:] == s[:-1]) & (np.diff(t) < 0)).any():
+        order = np.lexsort((times_ms, senders))
+        t, s = times_ms[order], senders[order]
+    return t, s
 
 
 def isi_stats(times_ms: np.ndarray, senders: np.ndarray, n_neurons: int, min_spikes: int = MIN_SPIKES) -> IsiStats:

@@ -83,7 +83,7 @@ class MetricInput:
     @property
     def isi(self) -> _irregularity.IsiStats:
         d = self.data
-        return self.cached("isi", lambda: _irregularity.isi_stats(d.times_ms, d.senders, d.n_neurons))
+        return self.cached("isi", lambda: _irregularity.isi_stats(*d.by_neuron(), d.n_neurons))
 
     @property
     def counts(self) -> np.ndarray:

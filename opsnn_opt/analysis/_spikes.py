@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from opsnn_opt.analysis._irregularity import sorted_by_neuron
+
 if TYPE_CHECKING:  # neo is imported only where blocks are converted
     import neo
 
@@ -128,6 +130,18 @@ class SpikeData:
         """Stimulus onset (ms), by default ``t_start_ms``."""
         return self.t_start_ms if self.stimulus_onset_ms is None else float(self.stimulus_onset_ms)
 
+    def by_neuron(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(times_ms, senders)`` ordered by neuron, then time: each neuron's train in one run.
+
+        Sorted once per object (and carried into :meth:`select`), so metrics over inter-spike
+        intervals (CV, LV, a plug-in's bursts) share one sort.
+        """
+        cached = self.__dict__.get("_by_neuron")
+        if cached is None:
+            cached = sorted_by_neuron(self.times_ms, self.senders)
+            self.__dict__["_by_neuron"] = cached  # a cache, not a field: the dataclass stays frozen
+        return cached
+
     def select(self, population: str) -> SpikeData:
         """The spikes of one population (``"all"`` for every neuron), senders re-based to 0.
 
@@ -138,8 +152,12 @@ class SpikeData:
         KeyError
             If ``population`` is neither ``"all"`` nor one of :attr:`populations`.
         """
+        cached = self.__dict__.get("_by_neuron")
         if population == "all":
-            return replace(self, populations={"all": (0, self.n_neurons)})
+            out = replace(self, populations={"all": (0, self.n_neurons)})
+            if cached is not None:
+                out.__dict__["_by_neuron"] = cached
+            return out
         if population not in self.populations:
             raise KeyError(f"population must be 'all' or one of {', '.join(self.populations)}, but got {population!r}")
         start, stop = self.populations[population]
@@ -148,7 +166,7 @@ class SpikeData:
         if v_mv is not None and v_senders is not None:
             keep = (v_senders >= start) & (v_senders < stop)
             v_mv, v_senders = (v_mv[:, keep], v_senders[keep] - start) if keep.any() else (None, None)
-        return replace(
+        out = replace(
             self,
             times_ms=self.times_ms[mask],
             senders=self.senders[mask] - start,
@@ -157,6 +175,11 @@ class SpikeData:
             v_mv=v_mv,
             v_senders=v_senders,
         )
+        if cached is not None:
+            t, s = cached
+            keep = (s >= start) & (s < stop)
+            out.__dict__["_by_neuron"] = (t[keep], s[keep] - start)
+        return out
 
     def window(self, t_start_ms: float, t_stop_ms: float) -> SpikeData:
         """The spikes (and V_m samples) in ``[t_start_ms, t_stop_ms)``, e.g. to drop a transient.

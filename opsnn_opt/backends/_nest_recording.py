@@ -27,6 +27,21 @@ if TYPE_CHECKING:
 __all__ = ["NestRecorders"]
 
 
+def _clear_events(recorder: Any) -> None:
+    """``recorder.n_events = 0``, without what PyNEST's ``set`` does first.
+
+    ``NodeCollection.set`` reads every parameter of the first node to check for per-node
+    lists, and a recorder's parameters include all its events: most of a check's cost. One
+    value for one node needs no such check, so the status is set directly.
+    """
+    try:
+        from nest import nestkernel_api
+    except ImportError:  # another PyNEST layout: the public path
+        recorder.n_events = 0
+        return
+    nestkernel_api.llapi_set_nc_status(recorder._datum, [{"n_events": 0}])
+
+
 class _Population:
     """The recorders of one PyNN population and the spikes already read from them."""
 
@@ -45,7 +60,10 @@ class _Population:
         self.meter = meter.device if self.v_ids.size else None
         self.v_name: str | None = None
         self.v0 = np.empty(0)
+        self.interval_ms = 0.0
         if self.meter is not None:
+            # Read now, while the meter holds no events: any status read copies them all.
+            self.interval_ms = float(self.meter.get("interval"))
             record_from = list(self.meter.get("record_from"))
             self.v_name = "V_m" if "V_m" in record_from else (record_from[0] if record_from else None)
             if self.v_name is not None:
@@ -57,7 +75,7 @@ class _Population:
         times = np.asarray(events["times"], dtype=np.float64) - offset_ms
         index = np.searchsorted(self.cell_ids, np.asarray(events["senders"], dtype=np.int64))
         if clear:
-            self.spikes.n_events = 0
+            _clear_events(self.spikes)
             times = np.concatenate([self.overrun[0], times])
             index = np.concatenate([self.overrun[1], index])
         due = times <= t_ms
@@ -68,7 +86,7 @@ class _Population:
     def voltage(self, t_ms: float, offset_ms: float) -> dict[str, Any]:
         if self.meter is None or self.v_name is None:
             return {}
-        interval = float(self.meter.get("interval"))
+        interval = self.interval_ms
         events = self.meter.get("events")
         times = np.asarray(events["times"], dtype=np.float64) - offset_ms
         keep = times <= t_ms + 1e-9

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import h5py
 import nixio
 import numpy as np
-from h5py import h5a, h5s, h5t
+from h5py import h5a, h5d, h5p, h5s, h5t
 from nixio.util import time_to_str
 from nixio.util.units import sanitizer as sanitize_unit
 from nixio.util.util import now_int
@@ -44,17 +45,58 @@ _DTYPES = {str: h5py.string_dtype(), bytes: h5py.string_dtype("ascii"), float: n
 _H5_TYPES = {kind: h5t.py_create(dtype, logical=True) for kind, dtype in _DTYPES.items()}
 
 
-def _set_attrs(obj: h5py.Group | h5py.Dataset, attrs: dict[str, Any]) -> None:
+def _set_attrs(obj: h5py.Group | h5py.Dataset | h5d.DatasetID, attrs: dict[str, Any]) -> None:
     """Write new scalar str/bytes/float attributes as ``obj.attrs[k] = v`` would, ~3x faster.
 
     h5py's ``attrs`` creates each attribute under a temporary name and renames it; for a
     new object there is nothing to protect, and this is most of the fast path's time.
     """
-    space = h5s.create(h5s.SCALAR)
+    oid = obj.id if isinstance(obj, (h5py.Group, h5py.Dataset)) else obj
     for key, value in attrs.items():
         kind = type(value)
-        attr = h5a.create(obj.id, key.encode(), _H5_TYPES[kind], space)
-        attr.write(np.array(value, dtype=_DTYPES[kind]))
+        attr = h5a.create(oid, key.encode(), _H5_TYPES[kind], _SCALAR)
+        attr.write(_scalar(value) if key not in _UNIQUE_ATTRS else np.array(value, dtype=_DTYPES[kind]))
+
+
+_SCALAR = h5s.create(h5s.SCALAR)
+#: Attributes that differ between entities; the others (timestamps, types, units) repeat.
+_UNIQUE_ATTRS = frozenset({"name", "entity_id"})
+
+
+@lru_cache(maxsize=256)
+def _scalar(value: str | bytes | float) -> np.ndarray:
+    """A repeated attribute value as h5py writes it, converted once (read-only, shared)."""
+    array = np.array(value, dtype=_DTYPES[type(value)])
+    array.flags.writeable = False
+    return array
+
+
+@lru_cache(maxsize=64)
+def _extensible_dcpl(shape: tuple[int, ...], itemsize: int) -> h5p.PropDCID:
+    """Creation properties of a chunked dataset, chunked as h5py's ``chunks=True`` chooses."""
+    dcpl = h5p.create(h5p.DATASET_CREATE)
+    dcpl.set_obj_track_times(False)  # h5py's default
+    dcpl.set_chunk(tuple(h5py.filters.guess_chunk(shape, (None,) * len(shape), itemsize)))
+    return dcpl
+
+
+_CONTIGUOUS_DCPL = h5p.create(h5p.DATASET_CREATE)
+_CONTIGUOUS_DCPL.set_obj_track_times(False)
+
+
+def _new_dataset(parent: h5py.Group, name: str, data: np.ndarray, extensible: bool = False) -> h5d.DatasetID:
+    """``parent.create_dataset(name, data=data)`` (with ``extensible``: also ``chunks=True,
+    maxshape=(None, ...)``) through h5py's low-level API, which skips the high-level checks
+    and option handling: ~3x faster, and the same dataset.
+    """
+    dcpl, maxshape = _CONTIGUOUS_DCPL, None
+    if extensible:
+        dcpl, maxshape = _extensible_dcpl(data.shape, data.dtype.itemsize), (h5s.UNLIMITED,) * data.ndim
+    tid = h5t.py_create(data.dtype, logical=True)
+    dsid = h5d.create(parent.id, name.encode(), tid, h5s.create_simple(data.shape, maxshape), dcpl=dcpl)
+    if data.size:
+        dsid.write(h5s.ALL, h5s.ALL, data)
+    return dsid
 
 
 def _ordered_group(parent: h5py.Group, name: str) -> h5py.Group:
@@ -125,7 +167,7 @@ def add_data_array(
     if label:
         attrs["label"] = label
     _set_attrs(group, attrs)
-    group.create_dataset("data", data=data)
+    _new_dataset(group, "data", data)
     if sampled is None and column_labels is None:
         return
     dims = group.create_group("dimensions", track_order=True)
@@ -200,7 +242,7 @@ def add_property(parent: SectionHandle, name: str, values: Sequence[Any], defini
         return
     data = np.array(values, dtype=_PROPERTY_DTYPES[type(values[0])])
     # Chunked and extensible, as nixio makes them, so that nixio can change the values later.
-    dataset = _ordered_group(parent, "properties").create_dataset(name, data=data, chunks=True, maxshape=(None,))
+    dataset = _new_dataset(_ordered_group(parent, "properties"), name, data, extensible=True)
     attrs = _entity_attrs(name)
     if definition is not None:
         attrs["definition"] = definition
@@ -218,5 +260,4 @@ def close_nix(nf: nixio.File) -> None:
     if h5file is None:  # a future nixio without this attribute: take the slow path
         nf.close()
         return
-    h5file.flush()
-    h5file.close()
+    h5file.close()  # HDF5 flushes the file as it closes it

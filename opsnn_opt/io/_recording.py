@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from opsnn_opt.analysis._irregularity import argsort_by_neuron
 from opsnn_opt.analysis._spikes import SpikeData
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class PopulationRecording:
     def from_events(cls, size: int, times_ms: np.ndarray, index: np.ndarray, **fields: Any) -> PopulationRecording:
         """Group spikes in recorded order by neuron (a stable sort keeps each neuron's order)."""
         index = np.asarray(index, dtype=np.int64)
-        order = np.argsort(index, kind="stable")
+        order = argsort_by_neuron(index)
         return cls(size, np.asarray(times_ms, dtype=np.float64)[order], index[order], **fields)
 
     def counts(self) -> np.ndarray:

@@ -7,6 +7,7 @@ import pytest
 from elephant import statistics as es
 
 from opsnn_opt.analysis import SpikeData, cv2_isi, cv_isi, isi_stats, lv_isi
+from opsnn_opt.analysis._irregularity import sorted_by_neuron
 from tests.analysis.synthetic import poisson, regular, to_trains
 
 
@@ -68,3 +69,23 @@ def test_too_few_spikes_give_nan(times, senders, n, measure):
 def test_single_neuron():
     d = poisson(1, 50.0, 10_000.0, seed=3)
     assert cv_isi(d.times_ms, d.senders, 1) == pytest.approx(1.0, abs=0.1)
+
+
+@pytest.mark.parametrize("n_neurons", [7, 70_000])  # 16-bit radix sort, and the int64 stable sort
+@pytest.mark.parametrize("layout", ["time_order", "shuffled", "by_population", "equal_times"])
+def test_sorted_by_neuron_equals_lexsort(n_neurons, layout):
+    rng = np.random.default_rng(5)
+    times = np.sort(rng.uniform(0.0, 100.0, 3000))
+    senders = rng.integers(0, n_neurons, times.size)
+    if layout == "equal_times":
+        times = np.round(times)  # ties: equal values, so any order among them gives the same arrays
+    if layout == "shuffled":
+        order = rng.permutation(times.size)
+        times, senders = times[order], senders[order]
+    if layout == "by_population":  # time order within each half, as a concatenation of recorders
+        low = senders < n_neurons // 2
+        times, senders = np.concatenate([times[low], times[~low]]), np.concatenate([senders[low], senders[~low]])
+    t, s = sorted_by_neuron(times, senders)
+    order = np.lexsort((times, senders))
+    np.testing.assert_array_equal(s, senders[order])
+    np.testing.assert_array_equal(t, times[order])

@@ -148,3 +148,17 @@ def test_invalid_arrays_are_rejected():
 def test_select_unknown_population_names_the_valid_ones(data):
     with pytest.raises(KeyError, match=r"population must be 'all' or one of exc, inh, but got 'foo'"):
         data.select("foo")
+
+
+@pytest.mark.parametrize("sort_parent_first", [True, False])
+def test_by_neuron_is_shared_with_selections(data, sort_parent_first):
+    shuffled = data.window(data.t_start_ms, data.t_stop_ms)
+    if sort_parent_first:
+        shuffled.by_neuron()
+    for pop in ["all", "exc", "inh"]:
+        part = shuffled.select(pop)
+        t, s = part.by_neuron()
+        order = np.lexsort((part.times_ms, part.senders))
+        np.testing.assert_array_equal(t, part.times_ms[order])
+        np.testing.assert_array_equal(s, part.senders[order])
+        assert part.by_neuron()[0] is t  # sorted once

@@ -13,8 +13,7 @@ BURST_ISI_MS = 10.0
 @metric(unit="", per_population=True)
 def burst_index(data: SpikeData) -> float:
     """Fraction of inter-spike intervals shorter than 10 ms; nan without any interval."""
-    order = np.lexsort((data.times_ms, data.senders))
-    times, senders = data.times_ms[order], data.senders[order]
+    times, senders = data.by_neuron()
     same_cell = senders[1:] == senders[:-1]
     isi_ms = np.diff(times)[same_cell]
     if isi_ms.size == 0:
