@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store._location import DEFAULT_DIR, sqlite_path
+from opsnn_opt.store._retry import OutageError
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
@@ -150,6 +151,7 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
     t0 = time.perf_counter()
     ids: dict[str, str] = {}
     errors: list[str] = []
+    outage = False
     try:
         location = artifact_store_location(storage_url)
         store = open_artifact_store(location)
@@ -160,6 +162,10 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         for path in files:
             try:
                 ids[path.name] = upload_artifact(artifact_store=store, file_path=str(path), study_or_trial=trial)
+            except OutageError as exc:  # each further file would wait as long: they stay in out_dir
+                errors.append(f"{path.name}: {exc}")
+                outage = True
+                break
             except Exception as exc:
                 errors.append(f"{path.name}: {type(exc).__name__}: {exc}")
     except Exception as exc:  # the store itself: never fail the trial for it
@@ -169,6 +175,9 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         attrs.update(artifacts=ids, artifact_store=location)
     if errors:
         attrs["artifact_errors"] = "; ".join(errors)[:1000]
+    if outage:  # the database is down: reporting the outcome comes first
+        logging.getLogger("opsnn_opt").warning("trial %s: artifact ids not recorded: %s", trial.number, errors[-1])
+        return ids
     try:
         set_trial_user_attrs(trial, attrs)
     except Exception as exc:  # the files are stored; only their index in the trial is lost

@@ -14,17 +14,21 @@ Optuna refuses intermediate values in multi-objective studies: there, nothing is
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
+from opsnn_opt.store._retry import OutageError
 from opsnn_opt.study._chunks import ChunkAsk
 from opsnn_opt.study._fields import Fields
 from opsnn_opt.study._objective import MissingMetric
 from opsnn_opt.study._pruners import PrunerSpec
 
 __all__ = ["check_noise_specs", "check_reporting", "load_report", "make_ask", "report_names"]
+
+_log = logging.getLogger("opsnn_opt.worker")
 
 
 def load_report(top: Fields, check_name: Callable[[str], str]) -> str:
@@ -103,14 +107,24 @@ def make_ask(
     ``log`` gets one entry per report (t_ms, step, value), for the trial's record.
     """
 
+    offline: list[str] = []  # set when the database stayed down past OPSNN_DB_RETRY_S
+
     def ask(t_ms: float, values: Mapping[str, float]) -> str | None:
         value = intermediate_value(objective, values)
-        if value is None:
+        if value is None or offline:
             return None
         step = step0 + int(round(t_ms / chunk_ms))
-        trial.report(value, step)
-        log.append({"t_ms": t_ms, "step": step, "value": value})
-        if pruner is not None and trial.should_prune():
+        try:
+            trial.report(value, step)
+            log.append({"t_ms": t_ms, "step": step, "value": value})
+            prune = pruner is not None and trial.should_prune()
+        except OutageError as exc:
+            # The simulation is worth more than its intermediate values: it goes on unpruned, and
+            # its outcome is kept in a file if the database is still down at the end.
+            offline.append(str(exc))
+            _log.warning("%s; trial %d goes on without intermediate values", exc, trial.number)
+            return None
+        if prune:
             return (
                 f"pruner {pruner.name}: intermediate value {value:.4g} at {t_ms:g} ms (step {step}) "
                 "is worse than the other trials'"

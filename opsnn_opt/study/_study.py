@@ -59,10 +59,15 @@ class OpenStudy:
 
     @property
     def uid(self) -> str:
-        uid = self.study.user_attrs.get(ATTR_UID)
-        if uid is None:  # a study created before ids: give it one now
-            uid = uuid.uuid4().hex[:12]
-            self.study.set_user_attr(ATTR_UID, uid)
+        """The study's id, read once: a worker can still name a trial's folder (and keep its outcome
+        there) while the database is down."""
+        uid = self.__dict__.get("_uid")
+        if uid is None:
+            uid = self.study.user_attrs.get(ATTR_UID)
+            if uid is None:  # a study created before ids: give it one now
+                uid = uuid.uuid4().hex[:12]
+                self.study.set_user_attr(ATTR_UID, uid)
+            self.__dict__["_uid"] = uid
         return uid
 
     @property

@@ -108,3 +108,79 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(workdir, tiny_
         worker.wait()
     assert "the database is unreachable" in worker.stderr.read().decode()
     assert [t.state.name for t in optuna.load_study(study_name="late", storage=throwaway_pg.url).trials] == ["COMPLETE"]
+
+
+LONG_TRIAL_SPACE = """
+model = "balanced"
+backend = "nest"
+simtime_ms = 4000.0
+chunk_ms = 4000.0
+
+[fixed]
+n_neurons = 400
+p_connect = 0.05
+seed = 7
+
+[params.g_exc_nS]
+low = 1.0
+high = 2.0
+"""
+
+
+def _running(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, connect_args={"connect_timeout": 2})
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM opsnn_trial_runs WHERE state = 'RUNNING'")).scalar()
+    except Exception:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def test_an_outage_longer_than_the_retry_limit_keeps_the_result_for_the_next_worker(
+    workdir, tiny_specs, throwaway_pg, monkeypatch
+):
+    """Down past OPSNN_DB_RETRY_S: the worker exits with a one-line error, the finished trial's
+    outcome stays in its file, and the next worker reports it without simulating it again."""
+    monkeypatch.setenv("OPSNN_STORAGE", throwaway_pg.url)
+    space = workdir / "long.toml"
+    space.write_text(LONG_TRIAL_SPACE)
+    create = ["study", "create", "down", "--space", str(space), "--objective", str(tiny_specs[1])]
+    assert main([*create, "--max-trials", "1"]) == 0
+    env = {**os.environ, "OPSNN_DB_RETRY_S": "3"}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "opsnn_opt", "worker", "down"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        wait_for(lambda: _running(throwaway_pg.url), 120, "a running trial")  # recorded just before it runs
+        throwaway_pg.stop()  # the trial is still simulating: it finishes while the database is down
+        code = first.wait(120)
+        err = first.stderr.read().decode()
+    finally:
+        first.kill()
+        first.wait()
+    assert code != 0, err
+    assert "stayed unreachable for more than OPSNN_DB_RETRY_S=3 s" in err, err
+    pending = list((workdir / "artifacts").rglob(PENDING_NAME))
+    assert len(pending) == 1, err
+    results = sorted(p for p in (workdir / "artifacts").rglob("results.*") if p.is_file())
+    assert len(results) == 1
+
+    throwaway_pg.start()
+    second = subprocess.run(
+        [sys.executable, "-m", "opsnn_opt", "worker", "down"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert second.returncode == 0, second.stderr
+    assert "reported trial 0 from" in second.stderr
+    trials = optuna.load_study(study_name="down", storage=throwaway_pg.url).trials
+    assert [t.state.name for t in trials] == ["COMPLETE"]  # the budget of one: nothing ran again
+    rows = Store().runs("down")
+    assert [(r.trial_number, r.state) for r in rows] == [(0, "COMPLETE")]
+    assert sorted(p for p in (workdir / "artifacts").rglob("results.*") if p.is_file()) == results
+    assert not list((workdir / "artifacts").rglob(PENDING_NAME))
