@@ -158,3 +158,29 @@ def test_the_python_api_takes_replicates_report_and_pruner():
         ConfigError, match=r"^SearchSpace\(\.\.\.\): 'replicates' must be a whole number in \[1, 1000\]"
     ):
         op.SearchSpace("balanced", params={"g_exc_nS": op.Uniform(1, 5)}, replicates=0)
+
+
+def test_the_wilcoxon_pruner_compares_replicates_with_the_best_trials(workdir):
+    """One chunk per replicate: step k is replicate k, so Optuna's Wilcoxon pruner pairs a trial's
+    replicates with the best trial's and stops a worse one before its last replicate."""
+    from opsnn_opt.backends._nest import NestBackend
+
+    pruner = '[pruner]\nname = "wilcoxon"\np_threshold = 0.2\nn_startup_steps = 1\n'
+    space_path, objective_path = workdir / "wx.toml", workdir / "wx-objective.toml"
+    space_path.write_text(SPACE.format(extra="replicates = 4").replace("chunk_ms = 50.0", "chunk_ms = 200.0"))
+    objective_path.write_text(OBJECTIVE_TEMPLATE.format(extra=pruner))
+    space = load_space(space_path)
+    create_study("wx", space, load_objective(objective_path, space.populations), store=Store())
+    opened = open_study("wx", Store())
+    for rate in (50.0, 3000.0):
+        opened.study.enqueue_trial({"input_rate_hz": rate})
+    Worker(opened, backend=NestBackend()).run(2)
+    good, bad = opened.study.trials
+    assert good.state.name == "COMPLETE" and sorted(good.intermediate_values) == [1, 2, 3, 4]
+    assert bad.state.name == "PRUNED", [bad.intermediate_values, good.intermediate_values]
+    assert bad.user_attrs["pruned_by"] == "pruner"
+    assert bad.user_attrs["pruned_reason"].startswith("pruner wilcoxon: intermediate value")
+    run = len(bad.intermediate_values)
+    assert 1 < run < 4  # compared over at least two replicates, and stopped before the last
+    assert bad.user_attrs["simtime_saved_ms"] == (4 - run) * 200.0
+    assert len(Store().runs("wx")[1].replicates) == run - 1  # the replicate it was stopped in is not kept
