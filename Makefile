@@ -25,8 +25,11 @@ demo: install
 		--objective objectives/ai_5hz.toml --sampler tpe --seed 1 --load-if-exists
 	$(OPSNN) study run $(DEMO_STUDY) --n-trials $(DEMO_TRIALS) --workers $(DEMO_WORKERS)
 
+# Two test processes (pytest-xdist); tests/conftest.py keeps the timer-bound modules on one of them.
+TEST_PROCESSES ?= 2
+
 test: install
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check opsnn_opt tests examples notebooks

@@ -54,6 +54,34 @@ max = 1000.0
 """
 
 
+#: Modules whose tests start workers, clusters, servers or browsers and wait on timers (heartbeats,
+#: time-outs, outages), or install system packages: under ``pytest -n 2`` (``make test``) they run
+#: one after another on one process, beside the other tests, so that they never compete with each
+#: other for the two cores or for apt's lock. Every other module stays on one process too, so that
+#: its module-scoped fixtures (simulated grids, finished studies) are built once.
+SERIAL_MODULES = frozenset(
+    {
+        "tests/bench/test_bench_commands.py",
+        "tests/bench/test_chaos.py",
+        "tests/cluster/test_proxy.py",
+        "tests/cluster/test_slurm.py",
+        "tests/study/test_consistency.py",
+        "tests/study/test_dashboard.py",
+        "tests/study/test_loop.py",
+        "tests/study/test_outage.py",
+        "tests/study/test_recovery.py",
+        "tests/study/test_supervisor.py",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group("serial" if module in SERIAL_MODULES else module))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Optuna logs every trial at INFO; tests read the results from the store instead.
     import optuna

@@ -53,6 +53,7 @@ def test_overhead(workdir, capsys):
         "overhead_excl_build.rule_100_chunks.n40",
         "sim_threads2_vs_threads1.n60",
         "trial_supervised_vs_in_process.n40",
+        "overhead_excl_build.supervised_rule_10_chunks.n40",
     } == set(d["ratios"])
     supervised = d["trial"]["40"]["supervised_rule_10_chunks"]
     assert supervised["wall_s"] > supervised["sim_s"] > 0
