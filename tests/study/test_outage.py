@@ -35,17 +35,22 @@ def throwaway_pg():
         pg.remove()
 
 
-def _completed(url: str) -> int:
+def _count(url: str, table: str, state: str) -> int:
+    """Rows of ``table`` in ``state``; 0 while the server is down."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url, connect_args={"connect_timeout": 2})
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM trials WHERE state = 'COMPLETE'")).scalar()
+            return conn.execute(text(f"SELECT count(*) FROM {table} WHERE state = :s"), {"s": state}).scalar()
     except Exception:
         return 0
     finally:
         engine.dispose()
+
+
+def _completed(url: str) -> int:
+    return _count(url, "trials", "COMPLETE")
 
 
 def test_a_database_restart_loses_and_duplicates_nothing(workdir, tiny_specs, throwaway_pg, monkeypatch, capsys):
@@ -127,19 +132,6 @@ high = 2.0
 """
 
 
-def _running(url: str) -> int:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, connect_args={"connect_timeout": 2})
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM opsnn_trial_runs WHERE state = 'RUNNING'")).scalar()
-    except Exception:
-        return 0
-    finally:
-        engine.dispose()
-
-
 def test_an_outage_longer_than_the_retry_limit_keeps_the_result_for_the_next_worker(
     workdir, tiny_specs, throwaway_pg, monkeypatch
 ):
@@ -158,7 +150,9 @@ def test_an_outage_longer_than_the_retry_limit_keeps_the_result_for_the_next_wor
         env=env,
     )
     try:
-        wait_for(lambda: _running(throwaway_pg.url), 120, "a running trial")  # recorded just before it runs
+        wait_for(
+            lambda: _count(throwaway_pg.url, "opsnn_trial_runs", "RUNNING"), 120, "a running trial"
+        )  # recorded just before it runs
         throwaway_pg.stop()  # the trial is still simulating: it finishes while the database is down
         code = first.wait(120)
         err = first.stderr.read().decode()

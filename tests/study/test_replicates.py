@@ -93,17 +93,22 @@ def test_a_replicated_study_scores_the_means_and_keeps_every_replicate(workdir):
 
 
 @pytest.mark.slow
-def test_a_clearly_worse_trial_stops_after_the_first_replicates(workdir):
+def _good_then_bad(name, space_path, objective_path):
+    """A study of two trials on NEST: input 50 Hz (about 8 Hz), then 3000 Hz (runaway)."""
     from opsnn_opt.backends._nest import NestBackend
 
-    space_path, objective_path = _write(workdir, "replicates = 4\nstop_if_worse_after = 2")
     space = load_space(space_path)
-    create_study("stop", space, load_objective(objective_path, space.populations), store=Store())
-    opened = open_study("stop", Store())
+    create_study(name, space, load_objective(objective_path, space.populations), store=Store())
+    opened = open_study(name, Store())
     for rate in (50.0, 3000.0):
         opened.study.enqueue_trial({"input_rate_hz": rate})
     Worker(opened, backend=NestBackend()).run(2)
-    good, bad = opened.study.trials
+    return opened.study.trials
+
+
+def test_a_clearly_worse_trial_stops_after_the_first_replicates(workdir):
+    space_path, objective_path = _write(workdir, "replicates = 4\nstop_if_worse_after = 2")
+    good, bad = _good_then_bad("stop", space_path, objective_path)
     assert good.state.name == "COMPLETE" and bad.state.name == "PRUNED"
     assert bad.user_attrs["pruned_by"] == "replicates"
     assert bad.user_attrs["pruned_reason"].startswith("replicates: the objective's 95 % CI")
@@ -163,19 +168,11 @@ def test_the_python_api_takes_replicates_report_and_pruner():
 def test_the_wilcoxon_pruner_compares_replicates_with_the_best_trials(workdir):
     """One chunk per replicate: step k is replicate k, so Optuna's Wilcoxon pruner pairs a trial's
     replicates with the best trial's and stops a worse one before its last replicate."""
-    from opsnn_opt.backends._nest import NestBackend
-
     pruner = '[pruner]\nname = "wilcoxon"\np_threshold = 0.2\nn_startup_steps = 1\n'
     space_path, objective_path = workdir / "wx.toml", workdir / "wx-objective.toml"
     space_path.write_text(SPACE.format(extra="replicates = 4").replace("chunk_ms = 50.0", "chunk_ms = 200.0"))
     objective_path.write_text(OBJECTIVE_TEMPLATE.format(extra=pruner))
-    space = load_space(space_path)
-    create_study("wx", space, load_objective(objective_path, space.populations), store=Store())
-    opened = open_study("wx", Store())
-    for rate in (50.0, 3000.0):
-        opened.study.enqueue_trial({"input_rate_hz": rate})
-    Worker(opened, backend=NestBackend()).run(2)
-    good, bad = opened.study.trials
+    good, bad = _good_then_bad("wx", space_path, objective_path)
     assert good.state.name == "COMPLETE" and sorted(good.intermediate_values) == [1, 2, 3, 4]
     assert bad.state.name == "PRUNED", [bad.intermediate_values, good.intermediate_values]
     assert bad.user_attrs["pruned_by"] == "pruner"
