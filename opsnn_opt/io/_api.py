@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo
 
@@ -15,7 +15,7 @@ from opsnn_opt.io._detect import nix_flavour, open_nix, sniff
 from opsnn_opt.io._keys import METADATA_KEY
 from opsnn_opt.io._metadata import normalise_metadata
 from opsnn_opt.io._nixfast import close_nix
-from opsnn_opt.io._recording import Recording, recording_from_block
+from opsnn_opt.io._recording import Recording, recording_from_block, recording_from_packed
 
 __all__ = [
     "FORMATS",
@@ -130,7 +130,17 @@ def write_recording(
 
 
 def read_recording(path: str | Path, *, allow_pickle: bool = False) -> Recording:
-    """Read a results file as a flat :class:`Recording` (see :func:`read_block` for the arguments)."""
+    """Read a results file as a flat :class:`Recording` (see :func:`read_block` for the arguments).
+
+    A compact ``"nix"`` file is read straight from its arrays; other formats through their neo
+    Block (:func:`recording_from_block`). Either way the Recording is the one of
+    ``recording_from_block(read_block(path))``.
+    """
+    path = Path(path)
+    if sniff(path) != "pickle":
+        parts = _from_compact(path, _compact_read.read_compact_parts)
+        if parts is not None:
+            return recording_from_packed(*parts)
     return recording_from_block(read_block(path, allow_pickle=allow_pickle))
 
 
@@ -157,6 +167,31 @@ def _pickle_refused(path: Path, what: str) -> ResultsFileError:
         f"{str(path)!r} is a pickle; unpickling runs arbitrary code from the file, so it is "
         f"refused by default. If you trust the file, call {what}(path, allow_pickle=True)"
     )
+
+
+_T = TypeVar("_T")
+
+
+def _from_compact(path: Path, reader: Callable[[Any, Path], _T]) -> _T | None:
+    """``reader(nix_file, path)`` if ``path`` is in the compact format, else None (another NIX file).
+
+    Raises
+    ------
+    ResultsFileError
+        If the file is missing, not NIX, written by a newer opsnn_opt, or corrupt.
+    """
+    nf = open_nix(path)
+    try:
+        if nix_flavour(nf, path) != "nix":
+            return None
+        try:
+            return reader(nf, path)
+        except ResultsFileError:
+            raise
+        except _CORRUPT as exc:
+            raise ResultsFileError(f"{str(path)!r} is corrupt: {type(exc).__name__}: {exc}") from exc
+    finally:
+        close_nix(nf)
 
 
 def read_block(path: str | Path, *, allow_pickle: bool = False) -> neo.Block:
@@ -186,17 +221,9 @@ def read_block(path: str | Path, *, allow_pickle: bool = False) -> neo.Block:
         if not allow_pickle:
             raise _pickle_refused(path, "read_block")
         return _pickle.read_pickle(path)
-    nf = open_nix(path)
-    try:
-        if nix_flavour(nf, path) == "nix":
-            try:
-                return _compact_read.read_compact(nf, path)
-            except ResultsFileError:
-                raise
-            except _CORRUPT as exc:
-                raise ResultsFileError(f"{str(path)!r} is corrupt: {type(exc).__name__}: {exc}") from exc
-    finally:
-        close_nix(nf)
+    block = _from_compact(path, _compact_read.read_compact)
+    if block is not None:
+        return block
     try:
         return _neonix.read_neonix(path)
     except _CORRUPT as exc:

@@ -25,7 +25,7 @@ from opsnn_opt.io._keys import METADATA_KEY, POSITIONS_KEY
 from opsnn_opt.io._metadata import metadata_from_json
 from opsnn_opt.io._trains import PopulationTrains, unpack_trains
 
-__all__ = ["find_our_block", "read_compact", "read_compact_metadata"]
+__all__ = ["find_our_block", "read_compact", "read_compact_metadata", "read_compact_parts"]
 
 
 def _restore_attrs(obj: Any, attrs: dict[str, Any]) -> None:
@@ -119,3 +119,20 @@ def read_compact(nf: nixio.File, path: Path) -> neo.Block:
     block.annotations[METADATA_KEY] = metadata_from_json(sec.props[METADATA_PROP].values[0])
     block.check_relationships()
     return block
+
+
+def read_compact_parts(
+    nf: nixio.File, path: Path
+) -> tuple[list[PopulationTrains], list[Any], dict[str, Any], dict[str, Any]]:
+    """What :func:`~opsnn_opt.io._recording.recording_from_packed` needs of an open compact file's
+    first segment, read from its arrays without building a SpikeTrain per neuron: the packed
+    populations, the AnalogSignals, the positions and the other block annotations."""
+    nblk = find_our_block(nf, path)
+    sec = nblk.metadata
+    manifest = json.loads(sec.props[MANIFEST_PROP].values[0])
+    annotations = {k: v for k, v in decode_value(manifest["block"]["annotations"]).items() if k != POSITIONS_KEY}
+    annotations[METADATA_KEY] = metadata_from_json(sec.props[METADATA_PROP].values[0])
+    segment = manifest["segments"][0] if manifest["segments"] else {"populations": [], "signals": []}
+    positions = {p["population"]: nblk.data_arrays[p["array"]][:] for p in manifest["positions"] or []}
+    packed = [_read_population(nblk, p) for p in segment["populations"]]
+    return packed, [_read_signal(nblk, s) for s in segment["signals"]], positions, annotations

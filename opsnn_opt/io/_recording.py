@@ -241,16 +241,33 @@ def recording_from_block(block: neo.Block) -> Recording:
         If a population's positions do not have shape ``(n, 3)`` with ``n`` its number of
         neurons.
     """
-    from opsnn_opt.io._trains import pack_trains, to_ms_factor
+    from opsnn_opt.io._trains import pack_trains
 
     annotations = {k: v for k, v in block.annotations.items() if k != POSITIONS_KEY}
     if not block.segments or not block.segments[0].spiketrains:
         return Recording({}, 0.0, 0.0, annotations)
     segment = block.segments[0]
+    packed = pack_trains(list(segment.spiketrains), "the block's first segment")
+    positions = block.annotations.get(POSITIONS_KEY) or {}
+    return recording_from_packed(packed, list(segment.analogsignals), positions, annotations)
+
+
+def recording_from_packed(
+    packed_populations: list[Any], signals: list[Any], positions: Mapping[str, Any], annotations: dict[str, Any]
+) -> Recording:
+    """The :class:`Recording` of one segment's trains as the compact format packs them
+    (:class:`~opsnn_opt.io._trains.PopulationTrains`), its AnalogSignals, the positions
+    (population -> ``(n, 3)`` mm) and the other annotations: the second half of
+    :func:`recording_from_block`, which the compact reader also calls without building trains.
+    """
+    from opsnn_opt.io._trains import to_ms_factor
+
     pops: dict[str, PopulationRecording] = {}
     ids_to_index: dict[str, dict[int, int]] = {}
     t_start, t_stop = np.inf, -np.inf
-    for packed in pack_trains(list(segment.spiketrains), "the block's first segment"):
+    if not packed_populations:
+        return Recording({}, 0.0, 0.0, annotations)
+    for packed in packed_populations:
         name = packed.label if packed.label is not None else "all"
         counts = packed.int_table[:, 0]
         columns = {c: packed.int_table[:, j] for j, c in enumerate(packed.int_columns)}
@@ -267,7 +284,7 @@ def recording_from_block(block: neo.Block) -> Recording:
         )
         t_start = min(t_start, float(packed.float_table[:, 0].min()))
         t_stop = max(t_stop, float(packed.float_table[:, 1].max()))
-    for sig in segment.analogsignals:
+    for sig in signals:
         name = str(sig.annotations.get("source_population", "all"))
         p = pops.get(name)
         if sig.name != V_SIGNAL_NAME or p is None or sig.ndim != 2 or sig.shape[0] < 2:
@@ -281,7 +298,7 @@ def recording_from_block(block: neo.Block) -> Recording:
             n = min(p.v_mv.shape[0], v_mv.shape[0])
             p.v_mv = np.concatenate([p.v_mv[:n], v_mv[:n]], axis=1)
             p.v_index = np.concatenate([p.v_index, v_index])
-    for name, xyz in (block.annotations.get(POSITIONS_KEY) or {}).items():
+    for name, xyz in positions.items():
         if name not in pops:
             continue
         xyz = np.asarray(xyz, dtype=np.float64)

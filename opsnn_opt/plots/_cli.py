@@ -83,13 +83,12 @@ def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathL
 
 def load_results(path: Path) -> tuple[Any, dict[str, Any]]:
     """The spikes of a results file and its run metadata, read once for any number of figures."""
-    from opsnn_opt.analysis import SpikeData
-    from opsnn_opt.io import read_block
+    from opsnn_opt.io import read_recording
 
     if not path.is_file():
         raise ConfigError(f"results file {str(path)!r} does not exist")
-    block = read_block(path)
-    return SpikeData.from_block(block), block.annotations.get("opsnn_metadata") or {}
+    recording = read_recording(path)  # a compact file: straight from its arrays, no neo trains
+    return recording.spike_data(), recording.annotations.get("opsnn_metadata") or {}
 
 
 def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: Path) -> Path:

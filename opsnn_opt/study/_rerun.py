@@ -85,10 +85,9 @@ def _num(v: float | None) -> str:
 
 def compare_spikes(stored: Path, new: Path) -> list[str]:
     """Differences between the spikes of two results files; empty when bitwise identical."""
-    from opsnn_opt.analysis import SpikeData
-    from opsnn_opt.io import read_block
+    from opsnn_opt.io import read_recording
 
-    a, b = (SpikeData.from_block(read_block(p)) for p in (stored, new))
+    a, b = (read_recording(p).spike_data() for p in (stored, new))
     if dict(a.populations) != dict(b.populations):
         return [f"populations {dict(a.populations)} (stored) vs {dict(b.populations)} (now)"]
     out = []

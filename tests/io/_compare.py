@@ -167,3 +167,19 @@ def assert_blocks_equal(
         assert len(as_.analogsignals) == len(es.analogsignals), f"{where}: number of signals differs"
         for j, (e, a) in enumerate(zip(es.analogsignals, as_.analogsignals)):
             _assert_signal(e, a, f"{where} analogsignal {j}", opts)
+
+
+def assert_recordings_equal(a, b) -> None:
+    """Two :class:`opsnn_opt.io.Recording` hold the same populations (in order), arrays and annotations."""
+    assert list(a.populations) == list(b.populations)
+    assert (a.t_start_ms, a.t_stop_ms) == (b.t_start_ms, b.t_stop_ms)
+    assert a.annotations.keys() == b.annotations.keys()
+    for name, pa in a.populations.items():
+        pb = b.populations[name]
+        for field in ("size", "v_dt_ms", "v_t_start_ms"):
+            assert getattr(pa, field) == getattr(pb, field), (name, field)
+        for field in ("times_ms", "index", "cell_ids", "v_mv", "v_index", "positions_mm"):
+            x, y = getattr(pa, field), getattr(pb, field)
+            assert (x is None) == (y is None), (name, field)
+            if x is not None:
+                np.testing.assert_array_equal(x, y, err_msg=f"{name}.{field}")

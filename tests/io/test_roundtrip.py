@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import neo
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opsnn_opt.io import FORMATS, detect_format, read_block, synthetic_block, write_block
+from opsnn_opt.io import (
+    FORMATS,
+    detect_format,
+    read_block,
+    read_recording,
+    recording_from_block,
+    synthetic_block,
+    write_block,
+)
 
-from ._compare import assert_blocks_equal
+from ._compare import assert_blocks_equal, assert_recordings_equal
 from ._strategies import blocks
 
 # neo's NixIO turns None names into "", arrays into lists, and rec_datetime into the file's
@@ -38,6 +48,30 @@ def test_random_blocks_survive_the_round_trip(fmt, tmp_path):
         assert back.annotations["opsnn_metadata"] == {}
 
     check()
+
+
+def test_a_compact_file_reads_flat_as_its_block_converts(tmp_path):
+    """``read_recording`` reads a compact file's arrays without neo trains: the same Recording."""
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(block=blocks(rich=True))
+    def check(block):
+        write_block(block, tmp_path / "results.nix", format="nix")
+        try:
+            converted = recording_from_block(read_block(tmp_path / "results.nix"))
+        except ValueError as exc:  # e.g. positions that do not fit: the flat read says the same
+            with pytest.raises(ValueError, match=re.escape(str(exc))):
+                read_recording(tmp_path / "results.nix")
+            return
+        assert_recordings_equal(read_recording(tmp_path / "results.nix"), converted)
+
+    check()
+    block = synthetic_block(n_cells=50, simtime_ms=100.0)
+    block.annotations["positions_mm"] = {"exc": np.ones((40, 3)), "inh": np.zeros((10, 3))}
+    write_block(block, tmp_path / "pynn.nix", format="nix")
+    flat = read_recording(tmp_path / "pynn.nix")
+    assert flat.populations["exc"].v_mv is not None and flat.populations["inh"].positions_mm is not None
+    assert_recordings_equal(flat, recording_from_block(read_block(tmp_path / "pynn.nix")))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
