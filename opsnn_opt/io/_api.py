@@ -172,8 +172,11 @@ def _pickle_refused(path: Path, what: str) -> ResultsFileError:
 _T = TypeVar("_T")
 
 
-def _from_compact(path: Path, reader: Callable[[Any, Path], _T]) -> _T | None:
-    """``reader(nix_file, path)`` if ``path`` is in the compact format, else None (another NIX file).
+def _from_compact(
+    path: Path, reader: Callable[[Any, Path], _T], otherwise: Callable[[Any], _T] | None = None
+) -> _T | None:
+    """``reader(nix_file, path)`` if ``path`` is in the compact format; for another NIX file
+    ``otherwise(nix_file)``, or None without it.
 
     Raises
     ------
@@ -182,14 +185,13 @@ def _from_compact(path: Path, reader: Callable[[Any, Path], _T]) -> _T | None:
     """
     nf = open_nix(path)
     try:
-        if nix_flavour(nf, path) != "nix":
-            return None
-        try:
+        if nix_flavour(nf, path) == "nix":
             return reader(nf, path)
-        except ResultsFileError:
-            raise
-        except _CORRUPT as exc:
-            raise ResultsFileError(f"{str(path)!r} is corrupt: {type(exc).__name__}: {exc}") from exc
+        return otherwise(nf) if otherwise is not None else None
+    except ResultsFileError:
+        raise
+    except _CORRUPT as exc:
+        raise ResultsFileError(f"{str(path)!r} is corrupt: {type(exc).__name__}: {exc}") from exc
     finally:
         close_nix(nf)
 
@@ -256,14 +258,4 @@ def read_metadata(path: str | Path, *, allow_pickle: bool = False) -> dict[str, 
         if not allow_pickle:
             raise _pickle_refused(path, "read_metadata")
         return _pickle.read_pickle(path).annotations[METADATA_KEY]
-    nf = open_nix(path)
-    try:
-        if nix_flavour(nf, path) == "nix":
-            return _compact_read.read_compact_metadata(nf, path)
-        return _neonix.read_neonix_metadata(nf)
-    except ResultsFileError:
-        raise
-    except _CORRUPT as exc:
-        raise ResultsFileError(f"{str(path)!r} is corrupt: {type(exc).__name__}: {exc}") from exc
-    finally:
-        close_nix(nf)
+    return _from_compact(path, _compact_read.read_compact_metadata, _neonix.read_neonix_metadata)
