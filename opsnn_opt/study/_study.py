@@ -8,6 +8,7 @@ the storage URL and the study name.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import socket
@@ -37,6 +38,7 @@ __all__ = [
     "worker_seed",
 ]
 
+_log = logging.getLogger("opsnn_opt")
 _ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
 #: A random id per study, in its artifact folder's name: two stores' studies of one name never share files.
 ATTR_UID = "opsnn.uid"
@@ -171,13 +173,25 @@ def check_study_name(name: str) -> str:
     return name
 
 
+def _model_installed(model: Any) -> bool:
+    from opsnn_opt.models import get_model
+
+    try:
+        get_model(str(model))
+    except ConfigError:
+        return False
+    return True
+
+
 def open_study(
     name: str, store: Store | None = None, worker_index: int | None = None, *, for_trials: bool = True
 ) -> OpenStudy:
     """Open an existing study with the sampler, space and objective it was created with.
 
     ``for_trials=False`` opens it for reading only: a ``callable`` objective is then not imported,
-    so ``study show`` works on a host without the objective's module.
+    and a model that is not installed here gives the space as stored
+    (:meth:`SearchSpace.stored`, with a warning), so ``study show`` works on a host without the
+    objective's or the model's module.
     """
     import optuna
 
@@ -191,8 +205,16 @@ def open_study(
     if _ATTR_SPACE not in attrs or _ATTR_OBJECTIVE not in attrs or _ATTR_SAMPLER not in attrs:
         raise StoreError(f"study {name!r} was not created by opsnn (no stored search space, objective or sampler)")
     where = f"study {name!r} (stored spec)"
-    space = SearchSpace.from_dict(attrs[_ATTR_SPACE], where)
-    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, space.populations, import_callable=for_trials)
+    try:
+        space = SearchSpace.from_dict(attrs[_ATTR_SPACE], where)
+        populations: tuple[str, ...] | None = space.populations
+    except ConfigError as exc:
+        if for_trials or _model_installed(attrs[_ATTR_SPACE].get("model")):
+            raise
+        # Reading a study run elsewhere: its trials can be shown without the model's package.
+        _log.warning("%s; showing the study as stored", exc)
+        space, populations = SearchSpace.stored(attrs[_ATTR_SPACE], where), None
+    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, populations, import_callable=for_trials)
     config = attrs[_ATTR_SAMPLER]
     if for_trials:
         seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))

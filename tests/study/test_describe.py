@@ -107,3 +107,41 @@ def test_a_bad_artifact_store_stops_a_worker_before_anything_runs(workdir, capsy
     assert main(["worker", "anything"]) == 2
     err = capsys.readouterr().err
     assert f"--artifact-store/OPSNN_ARTIFACT_STORE must be a folder or s3://BUCKET[/PREFIX]; got {bad!r}" in err
+
+
+MODULE = """
+from opsnn_opt.models._balanced import Balanced
+
+
+class Mine(Balanced):
+    name = "mine"
+"""
+
+
+def test_a_study_reads_on_a_host_without_its_model_but_runs_no_trial(workdir, tiny_specs, monkeypatch, capsys, caplog):
+    """A study run elsewhere, with a model from a package not installed here: show and best read
+    it as stored (with one warning line); a worker refuses it in one line with exit 2."""
+    import sys
+
+    from opsnn_opt.study import Worker, open_study
+
+    (workdir / "mine_pkg").mkdir()
+    (workdir / "mine_pkg" / "mine_model.py").write_text(MODULE)
+    monkeypatch.syspath_prepend(str(workdir / "mine_pkg"))
+    space_path = workdir / "mine.toml"
+    space_path.write_text(tiny_specs[0].read_text().replace('model = "balanced"', 'model = "mine_model:Mine"'))
+    space = load_space(space_path)
+    create_study("away", space, load_objective(tiny_specs[1], space.populations), store=Store())
+    Worker(open_study("away", Store())).run(1)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(workdir / "mine_pkg")])
+    monkeypatch.delitem(sys.modules, "mine_model")
+    capsys.readouterr()
+
+    assert main(["study", "show", "away"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[:2] == ["0", "COMPLETE"]
+    (warning,) = [r.getMessage() for r in caplog.records if "showing the study as stored" in r.getMessage()]
+    assert "no module named 'mine_model' on this host" in warning
+    assert main(["study", "best", "away"]) == 0
+    assert "best trial 0" in capsys.readouterr().out
+    assert main(["worker", "away", "--n-trials", "1"]) == 2
+    assert "no module named 'mine_model' on this host" in capsys.readouterr().err
