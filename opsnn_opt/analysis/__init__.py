@@ -16,6 +16,7 @@ from opsnn_opt.analysis._evoked import (
     latency_fit,
 )
 from opsnn_opt.analysis._incremental import SpikeAccumulator
+from opsnn_opt.analysis._inputs import MetricInput
 from opsnn_opt.analysis._irregularity import IsiStats, cv2_isi, cv_isi, isi_stats, lv_isi
 from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
 from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
@@ -31,7 +32,6 @@ from opsnn_opt.analysis._registry import (
     ALIASES,
     METRICS,
     Metric,
-    MetricInput,
     check_metric_name,
     compute_metrics,
     default_metric_names,

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
-from opsnn_opt.analysis._registry import MetricInput, check_metric_name, compute_metric
+from opsnn_opt.analysis._inputs import MetricInput
+from opsnn_opt.analysis._registry import check_metric_name, compute_metric
 from opsnn_opt.analysis._spikes import SpikeData
 
 __all__ = ["SpikeAccumulator"]

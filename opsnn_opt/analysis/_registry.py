@@ -29,7 +29,6 @@ __all__ = [
     "ALIASES",
     "METRICS",
     "Metric",
-    "MetricInput",
     "check_metric_name",
     "compute_metric",
     "compute_metrics",

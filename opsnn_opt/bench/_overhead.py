@@ -39,12 +39,12 @@ DEMO_PRUNE = {"metric": "rate_hz.all", "max": 150.0, "after_ms": 200.0}
 def _trial(backend: Any, spec: Any, folder: Path, rule: bool, repeats: int = 1) -> dict[str, float]:
     """One configuration run ``repeats`` times; the figures of the run with the median overhead."""
     from opsnn_opt.pipeline import run
-    from opsnn_opt.study._child import prune_check
+    from opsnn_opt.study._chunks import chunk_callback
     from opsnn_opt.study._objective import PruneRule
 
     runs = []
     for k in range(max(repeats, 1)):
-        on_chunk = prune_check((PruneRule(**DEMO_PRUNE),)) if rule else None
+        on_chunk = chunk_callback((PruneRule(**DEMO_PRUNE),), None, None) if rule else None
         t0 = time.perf_counter()
         result = run(spec, folder / str(k), backend=backend, on_chunk=on_chunk)
         wall = time.perf_counter() - t0

@@ -262,11 +262,11 @@ def recording_from_packed(
     """
     from opsnn_opt.io._trains import to_ms_factor
 
+    if not packed_populations:
+        return Recording({}, 0.0, 0.0, annotations)
     pops: dict[str, PopulationRecording] = {}
     ids_to_index: dict[str, dict[int, int]] = {}
     t_start, t_stop = np.inf, -np.inf
-    if not packed_populations:
-        return Recording({}, 0.0, 0.0, annotations)
     for packed in packed_populations:
         name = packed.label if packed.label is not None else "all"
         counts = packed.int_table[:, 0]

@@ -18,22 +18,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.analysis import SpikeAccumulator, SpikeData
+from opsnn_opt.analysis import SpikeData
 from opsnn_opt.study._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
-from opsnn_opt.study._objective import PruneRule
 
-__all__ = ["Pruned", "child_main", "prune_check"]
+__all__ = ["Pruned", "child_main", "figures"]
 
 _PR_SET_PDEATHSIG = 1
-
-
-def prune_check(
-    rules: tuple[PruneRule, ...], on_prune: Callable[[SpikeData], Any] | None = None
-) -> Callable[[float, SpikeAccumulator], None] | None:
-    """Between chunks, compute the rules' metrics on the spikes so far (read incrementally);
-    on a breach, hand the spikes so far to ``on_prune`` (figures of the pruned run), then raise
-    :class:`Pruned`."""
-    return chunk_callback(rules, None, None, on_prune)
 
 
 def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
@@ -78,6 +68,12 @@ def child_main(conn: Any, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     backends: dict[str, Any] = {}
+
+    def backend_for(name: str) -> Any:  # one per backend name, for the process's lifetime
+        if name not in backends:
+            backends[name] = get_backend(name)
+        return backends[name]
+
     while True:
         try:
             message = conn.recv()
@@ -87,15 +83,13 @@ def child_main(conn: Any, parent_pid: int) -> None:
             return
         try:
             if message[0] == "warm":
-                backend = backends.setdefault(message[1], get_backend(message[1]))
-                _warm_up(backend)
+                _warm_up(backend_for(message[1]))
                 conn.send(("ready",))
                 continue
             _, spec, out_dir, rules, *extras = message  # extras: see _chunks.RunExtras
             load_plugins(extras[0] if extras else None)
             on_chunk = chunk_callback(rules, extras[0] if extras else None, pipe_ask(conn), figures(spec, out_dir))
-            backend = backends.setdefault(spec.backend, get_backend(spec.backend))
-            conn.send(("ok", run(spec, out_dir, backend=backend, on_chunk=on_chunk)))
+            conn.send(("ok", run(spec, out_dir, backend=backend_for(spec.backend), on_chunk=on_chunk)))
         except Pruned as exc:
             conn.send(("pruned", str(exc), exc.t_ms, exc.by))
         except Exception as exc:

@@ -35,12 +35,18 @@ class Pruned(Exception):
         Simulated time at which it stopped (ms); None if unknown.
     by
         ``"rule"`` (a ``[[prune]]`` rule), ``"pruner"`` (Optuna's pruner) or ``"replicates"``.
+    saved_ms
+        Simulated time the trial did not run (ms), over all its replicates; set by the supervisor.
+    runs
+        The replicates that finished before it stopped (see :mod:`opsnn_opt.study._trial_run`).
     """
 
     def __init__(self, reason: str, t_ms: float | None = None, by: str = "rule") -> None:
         super().__init__(reason)
         self.t_ms = t_ms
         self.by = by
+        self.saved_ms: float | None = None
+        self.runs: list[dict[str, Any]] = []
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,10 @@ def make_ask(
     ``log`` gets one entry per report (t_ms, step, value), for the trial's record.
     """
 
-    offline: list[str] = []  # set when the database stayed down past OPSNN_DB_RETRY_S
+    offline = False  # the database stayed down past OPSNN_DB_RETRY_S during this trial
 
     def ask(t_ms: float, values: Mapping[str, float]) -> str | None:
+        nonlocal offline
         value = intermediate_value(objective, values)
         if value is None or offline:
             return None
@@ -121,7 +122,7 @@ def make_ask(
         except OutageError as exc:
             # The simulation is worth more than its intermediate values: it goes on unpruned, and
             # its outcome is kept in a file if the database is still down at the end.
-            offline.append(str(exc))
+            offline = True
             _log.warning("%s; trial %d goes on without intermediate values", exc, trial.number)
             return None
         if prune:

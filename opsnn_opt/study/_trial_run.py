@@ -119,8 +119,7 @@ def run_trial(runner: Any, trial: Any, opened: Any, spec: Any, folder: Path) -> 
             result = runner.run(spec_r, folder_r, o.objective.prune, extras, ask)
         except Pruned as exc:
             simulated = r * spec.simtime_ms + (exc.t_ms if exc.t_ms is not None else 0.0)
-            exc.saved_ms = rep.k * spec.simtime_ms - simulated  # type: ignore[attr-defined]
-            exc.runs = runs  # type: ignore[attr-defined]
+            exc.saved_ms, exc.runs = rep.k * spec.simtime_ms - simulated, runs
             raise
         results.append(result)
         runs.append(_entry(r, spec_r, result, seed_param))
@@ -128,8 +127,7 @@ def run_trial(runner: Any, trial: Any, opened: Any, spec: Any, folder: Path) -> 
             reason = _worse_than_best(o, results, rep.stop_if_worse_after)
             if reason:
                 exc = Pruned(reason, None, "replicates")
-                exc.saved_ms = (rep.k - r - 1) * spec.simtime_ms  # type: ignore[attr-defined]
-                exc.runs = runs  # type: ignore[attr-defined]
+                exc.saved_ms, exc.runs = (rep.k - r - 1) * spec.simtime_ms, runs
                 raise exc
     stats = replicate_stats([r.metrics for r in results]) if len(results) > 1 else {}
     return TrialOutput(_combined(results, stats), runs, stats)
@@ -137,8 +135,7 @@ def run_trial(runner: Any, trial: Any, opened: Any, spec: Any, folder: Path) -> 
 
 def pruned_fields(exc: Pruned) -> tuple[dict[str, Any], dict[str, Any]]:
     """(user attributes, row fields) of a pruned trial: what stopped it and the time it saved."""
-    saved = getattr(exc, "saved_ms", None)
-    runs = getattr(exc, "runs", [])
+    saved, runs = exc.saved_ms, exc.runs
     attrs = {"pruned_reason": str(exc), "pruned_by": exc.by, "simtime_saved_ms": saved}
     if exc.t_ms is not None:
         attrs["pruned_at_ms"] = exc.t_ms
