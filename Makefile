@@ -34,6 +34,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check opsnn_opt tests examples notebooks
 	$(VENV)/bin/ruff format --check opsnn_opt tests examples notebooks
+	$(VENV)/bin/lint-imports
 
 # Every notebook at full scale, executed into notebooks/_build/ as HTML (the tests run them at QUICK scale).
 notebooks: install

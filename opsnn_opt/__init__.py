@@ -11,9 +11,8 @@ Studies from Python (see :mod:`opsnn_opt.study._api`): :func:`SearchSpace` with
 
 from typing import Any
 
+from opsnn_opt._version import __version__
 from opsnn_opt.errors import ConfigError, OpsnnError, ResultsFileError, SimulationError, StoreError
-
-__version__ = "0.1.0"
 
 _API = (
     "Choices",

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from opsnn_opt import __version__
+from opsnn_opt._version import __version__
 from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names
 from opsnn_opt.backends import Backend, get_backend
 from opsnn_opt.backends._recording import Recorders

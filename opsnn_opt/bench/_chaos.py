@@ -83,8 +83,8 @@ def _one_store(
     from opsnn_opt.store import Store
     from opsnn_opt.store._throwaway import ThrowawayPostgres
     from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study
-    from opsnn_opt.study._budget import set_max_trials
     from opsnn_opt.study._consistency import disagreements
+    from opsnn_opt.study.worker._budget import set_max_trials
 
     with ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="opsnn-chaos-")))

@@ -2,7 +2,7 @@
 whole study (2-D maps over two parameters, parameter importance).
 
 ``opsnn plot RESULTS --kind KIND`` draws the first (:mod:`opsnn_opt.plots._cli`), ``opsnn map`` and
-``opsnn study importance`` the others (:mod:`opsnn_opt.plots._study_cli`). The drawing functions
+``opsnn study importance`` the others (:mod:`opsnn_opt.cli._plots_study`). The drawing functions
 return a matplotlib Figure.
 """
 

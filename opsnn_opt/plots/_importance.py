@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from opsnn_opt.study._importance import Importance
+from opsnn_opt.study.read._importance import Importance
 
 __all__ = ["importance_figure"]
 

@@ -168,7 +168,7 @@ class Store:
 
     def record_bench(self, name: str, settings: Mapping[str, Any], result: Mapping[str, Any]) -> None:
         """Keep one benchmark result."""
-        from opsnn_opt import __version__
+        from opsnn_opt._version import __version__
 
         with Session(self.engine) as session, session.begin():
             session.add(

@@ -1,16 +1,16 @@
 """The closed loop: search spaces, objectives, Optuna studies and the workers that run them."""
 
-from opsnn_opt.study._importance import Importance, importance_targets, parameter_importance
-from opsnn_opt.study._local import run_local_workers, split_trials
-from opsnn_opt.study._objective import ObjectiveSpec, load_objective
-from opsnn_opt.study._pareto import pareto_rows
-from opsnn_opt.study._pruners import PRUNERS
-from opsnn_opt.study._replicates import replicate_stats
-from opsnn_opt.study._report import best_trials, format_table, trial_rows
-from opsnn_opt.study._space import FreeParam, SearchSpace, load_space
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, create_study, open_study
-from opsnn_opt.study._values import NETWORK_STATE, TrialValues, network_state_label, study_values
-from opsnn_opt.study._worker import Worker
+from opsnn_opt.study.read._importance import Importance, importance_targets, parameter_importance
+from opsnn_opt.study.read._pareto import pareto_rows
+from opsnn_opt.study.read._tables import best_trials, format_table, trial_rows
+from opsnn_opt.study.read._values import NETWORK_STATE, TrialValues, network_state_label, study_values
+from opsnn_opt.study.spec._objective import ObjectiveSpec, load_objective
+from opsnn_opt.study.spec._pruners import PRUNERS
+from opsnn_opt.study.spec._replicates import replicate_stats
+from opsnn_opt.study.spec._space import FreeParam, SearchSpace, load_space
+from opsnn_opt.study.worker._local import run_local_workers, split_trials
+from opsnn_opt.study.worker._worker import Worker
 
 __all__ = [
     "NETWORK_STATE",

@@ -192,7 +192,7 @@ def SearchSpace(
         ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
     """
     from opsnn_opt.models import model_reference
-    from opsnn_opt.study._space import SearchSpace as Space
+    from opsnn_opt.study.spec._space import SearchSpace as Space
 
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
@@ -230,7 +230,7 @@ def Objective(
     ``metrics``, with its ``directions``. Metric names are checked against the model's
     populations when the study is created.
     """
-    from opsnn_opt.study._objective import ObjectiveSpec
+    from opsnn_opt.study.spec._objective import ObjectiveSpec
 
     source = "Objective(...)"
     data: dict[str, Any] = {
@@ -276,7 +276,7 @@ class Study:
         SimulationError
             If a worker process exited with an error (its log is under the store's ``logs``).
         """
-        from opsnn_opt.study._local import run_local_workers
+        from opsnn_opt.study.worker._local import run_local_workers
 
         _not_inside_a_worker_import("Study.run")
         if not isinstance(n_trials, int) or n_trials < 1 or not isinstance(workers, int) or workers < 1:
@@ -291,7 +291,7 @@ class Study:
     def best(self) -> dict[str, Any] | list[dict[str, Any]] | None:
         """The best feasible trial as a dict (trial, values, params, metrics, results_path); None
         before any; with several objectives, the list of Pareto-optimal trials."""
-        from opsnn_opt.study._report import best_trials
+        from opsnn_opt.study.read._tables import best_trials
 
         names = self._opened.objective.metric_names
         out = [
@@ -311,7 +311,7 @@ class Study:
     def trials(self) -> Any:
         """Every trial: number, state, value(s), parameters, the objective's metrics, timings and
         the failure or pruning note; a pandas DataFrame if pandas is installed, else a list of dicts."""
-        from opsnn_opt.study._report import trial_rows
+        from opsnn_opt.study.read._tables import trial_rows
 
         timing_keys = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
         by_number = {t.number: t for t in self._opened.study.get_trials(deepcopy=False)}
@@ -351,10 +351,10 @@ def create_study(
     Everything is checked before the store is touched, as by ``opsnn study create``.
     """
     from opsnn_opt.store import Store
-    from opsnn_opt.study._objective import ObjectiveSpec
-    from opsnn_opt.study._space import SearchSpace as Space
     from opsnn_opt.study._study import check_specs
     from opsnn_opt.study._study import create_study as create
+    from opsnn_opt.study.spec._objective import ObjectiveSpec
+    from opsnn_opt.study.spec._space import SearchSpace as Space
 
     _not_inside_a_worker_import("create_study")
     if not isinstance(space, Space):

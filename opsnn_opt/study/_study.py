@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt import __version__
+from opsnn_opt._version import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
-from opsnn_opt.study._describe import describe_study
-from opsnn_opt.study._intermediate import check_noise_specs
-from opsnn_opt.study._objective import ObjectiveSpec
-from opsnn_opt.study._pruners import make_pruner, study_pruner
-from opsnn_opt.study._samplers import SAMPLERS, check_sampler, make_sampler
-from opsnn_opt.study._space import SearchSpace
+from opsnn_opt.study.read._describe import describe_study
+from opsnn_opt.study.spec._objective import ObjectiveSpec
+from opsnn_opt.study.spec._pruners import make_pruner, study_pruner
+from opsnn_opt.study.spec._samplers import SAMPLERS, check_sampler, make_sampler
+from opsnn_opt.study.spec._space import SearchSpace
+from opsnn_opt.study.trial._intermediate import check_noise_specs
 
 __all__ = [
     "SAMPLERS",

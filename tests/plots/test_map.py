@@ -11,7 +11,7 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.plots._map import STATE_COLOURS, map_data, map_figure
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space, open_study
-from opsnn_opt.study._values import network_state_label
+from opsnn_opt.study.read._values import network_state_label
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

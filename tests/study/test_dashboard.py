@@ -11,8 +11,8 @@ import tempfile
 
 import pytest
 
-from opsnn_opt.study._describe import metric_names
-from opsnn_opt.study._objective import ObjectiveSpec
+from opsnn_opt.study.read._describe import metric_names
+from opsnn_opt.study.spec._objective import ObjectiveSpec
 from tests.study.trials_fixture import sqlite_only
 
 pytestmark = pytest.mark.slow

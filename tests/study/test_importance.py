@@ -12,7 +12,7 @@ from opsnn_opt.cli import main
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space, open_study
-from opsnn_opt.study._importance import MIN_TRIALS, parameter_importance
+from opsnn_opt.study.read._importance import MIN_TRIALS, parameter_importance
 
 
 def planted_study(storage_url: str, tiny_specs, name: str = "planted", n: int = 24) -> None:

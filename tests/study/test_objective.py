@@ -9,7 +9,7 @@ import pytest
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.study import load_objective
-from opsnn_opt.study._objective import MissingMetric
+from opsnn_opt.study.spec._objective import MissingMetric
 from tests.conftest import TINY_OBJECTIVE
 
 POPS = ("exc", "inh")

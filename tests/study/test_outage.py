@@ -14,7 +14,7 @@ import pytest
 from opsnn_opt.cli import main
 from opsnn_opt.store import Store
 from opsnn_opt.store._throwaway import ThrowawayPostgres, throwaway_unavailable_reason
-from opsnn_opt.study._pending import PENDING_NAME
+from opsnn_opt.study.trial._pending import PENDING_NAME
 from tests.conftest import REQUIRE_PG
 from tests.study.faults import wait_for
 

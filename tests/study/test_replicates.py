@@ -11,7 +11,7 @@ from opsnn_opt.cli import main
 from opsnn_opt.models import get_model
 from opsnn_opt.store import Store
 from opsnn_opt.study import Worker, create_study, load_objective, load_space, open_study
-from opsnn_opt.study._replicates import ReplicateSpec, replicate_params, replicate_stats
+from opsnn_opt.study.spec._replicates import ReplicateSpec, replicate_params, replicate_stats
 from tests.study.test_pruning import OBJECTIVE as OBJECTIVE_TEMPLATE
 from tests.study.test_pruning import SPACE
 

@@ -12,7 +12,7 @@ from opsnn_opt.cli import main
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import Store
 from opsnn_opt.study import Worker, create_study, load_objective, load_space, open_study
-from opsnn_opt.study._samplers import SAMPLERS, auto_sampler, check_sampler
+from opsnn_opt.study.spec._samplers import SAMPLERS, auto_sampler, check_sampler
 
 SPACE = """
 model = "balanced"

@@ -17,9 +17,9 @@ def describe_old_studies(storage: Any) -> list[str]:
     """Give metric names and a note to opsnn studies created before they had them; returns their names."""
     import optuna
 
-    from opsnn_opt.study._describe import describe_study
-    from opsnn_opt.study._objective import ObjectiveSpec
-    from opsnn_opt.study._space import SearchSpace
+    from opsnn_opt.study.read._describe import describe_study
+    from opsnn_opt.study.spec._objective import ObjectiveSpec
+    from opsnn_opt.study.spec._space import SearchSpace
 
     done = []
     for frozen in storage.get_all_studies():
@@ -45,7 +45,7 @@ def best_feasible_trial(storage: Any) -> None:
     from optuna.study import StudyDirection
     from optuna.trial import TrialState
 
-    from opsnn_opt.study._feasibility import feasibility
+    from opsnn_opt.study.trial._feasibility import feasibility
 
     unconstrained = storage.get_best_trial
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._fields import Fields
+from opsnn_opt.study.spec._fields import Fields
 
 __all__ = [
     "REPLICATE_KEYS",

@@ -11,7 +11,7 @@ Either a name or a table with the name and the pruner's options::
     n_warmup_steps = 2
 
 The pruner decides on the intermediate values the worker reports after every chunk (see
-:mod:`opsnn_opt.study._intermediate`); it works alongside the ``[[prune]]`` rules, which the
+:mod:`opsnn_opt.study.trial._intermediate`); it works alongside the ``[[prune]]`` rules, which the
 simulation process checks itself. Optuna's pruners need a single objective.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._fields import Fields
+from opsnn_opt.study.spec._fields import Fields
 
 __all__ = ["PRUNERS", "PrunerSpec", "load_pruner", "make_pruner", "pruning_summary", "study_pruner"]
 

@@ -6,7 +6,7 @@ An objective reports, for a single-objective study::
     report = "rate_hz.exc"   # or one metric
     report = "none"          # nothing
 
-The simulation process computes the needed metrics incrementally (:mod:`opsnn_opt.study._chunks`)
+The simulation process computes the needed metrics incrementally (:mod:`opsnn_opt.study.trial._chunks`)
 and the supervisor reports them and asks the study's pruner. The step is
 ``replicate * n_chunks + chunk``, so that replicates of one trial line up with those of others.
 Optuna refuses intermediate values in multi-objective studies: there, nothing is reported.
@@ -21,10 +21,10 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.store._retry import OutageError
-from opsnn_opt.study._chunks import ChunkAsk
-from opsnn_opt.study._fields import Fields
-from opsnn_opt.study._objective import MissingMetric
-from opsnn_opt.study._pruners import PrunerSpec
+from opsnn_opt.study.spec._fields import Fields
+from opsnn_opt.study.spec._objective import MissingMetric
+from opsnn_opt.study.spec._pruners import PrunerSpec
+from opsnn_opt.study.trial._chunks import ChunkAsk
 
 __all__ = ["check_noise_specs", "check_reporting", "load_report", "make_ask", "report_names"]
 
@@ -66,7 +66,7 @@ def check_reporting(objective: Any, pruner: PrunerSpec | None) -> None:
 
 def check_noise_specs(space: Any, objective: Any) -> None:
     """Pruner, reports and replicates of a new study, before anything runs."""
-    from opsnn_opt.study._pruners import study_pruner
+    from opsnn_opt.study.spec._pruners import study_pruner
 
     check_reporting(objective, study_pruner(space, objective))
     n = len(objective.directions)

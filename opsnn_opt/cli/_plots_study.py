@@ -27,7 +27,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_importance(args: argparse.Namespace) -> int:
-    from opsnn_opt.study._importance import EVALUATORS, importance_targets, parameter_importance
+    from opsnn_opt.study.read._importance import EVALUATORS, importance_targets, parameter_importance
 
     opened = _open(args)
     targets = importance_targets(opened, args.metric)

@@ -34,9 +34,9 @@ from opsnn_opt.backends import BACKENDS
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models import get_model
 from opsnn_opt.pipeline import RESULT_SUFFIX, RUN_SETTINGS, RunSpec
-from opsnn_opt.study._fields import Fields, read_toml
-from opsnn_opt.study._pruners import load_pruner
-from opsnn_opt.study._replicates import REPLICATE_KEYS, VARY, ReplicateSpec, load_replicates
+from opsnn_opt.study.spec._fields import Fields, read_toml
+from opsnn_opt.study.spec._pruners import load_pruner
+from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, VARY, ReplicateSpec, load_replicates
 
 __all__ = ["FreeParam", "SearchSpace", "load_space"]
 
@@ -97,7 +97,7 @@ class SearchSpace:
     source: str = ""
     #: Per-trial limits the worker enforces: ``timeout_s`` and ``max_memory_mb`` (absent: none).
     limits: Mapping[str, float] = field(default_factory=dict)
-    #: Seed replicates per trial (:mod:`opsnn_opt.study._replicates`) and Optuna's pruner.
+    #: Seed replicates per trial (:mod:`opsnn_opt.study.spec._replicates`) and Optuna's pruner.
     replicates: ReplicateSpec = field(default_factory=ReplicateSpec)
     pruner: Any = None
 

@@ -78,7 +78,7 @@ def cmd_study_check(args: argparse.Namespace) -> int:
 
 
 def cmd_study_set(args: argparse.Namespace) -> int:
-    from opsnn_opt.study._budget import set_max_trials
+    from opsnn_opt.study.worker._budget import set_max_trials
 
     opened = _open(args, for_trials=False)
     set_max_trials(opened.study, args.max_trials)

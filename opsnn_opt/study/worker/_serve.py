@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from opsnn_opt.errors import SimulationError
-from opsnn_opt.study._budget import WAIT, next_trial
-from opsnn_opt.study._pending import pending_files, read_pending, remove_pending
-from opsnn_opt.study._pulse import Pulse, reap_stale
-from opsnn_opt.study._supervisor import TrialAborted
+from opsnn_opt.study.trial._pending import pending_files, read_pending, remove_pending
+from opsnn_opt.study.worker._budget import WAIT, next_trial
+from opsnn_opt.study.worker._pulse import Pulse, reap_stale
+from opsnn_opt.study.worker._supervisor import TrialAborted
 
 __all__ = ["report_pending", "serve"]
 
@@ -50,7 +50,7 @@ def _stop_on_signals(worker: Any, wake: threading.Event) -> Iterator[None]:
 
 def report_pending(worker: Any) -> int:
     """Report the outcomes a worker kept in files while the database was down."""
-    from opsnn_opt.study._worker import Outcome, report
+    from opsnn_opt.study.worker._worker import Outcome, report
 
     reported = 0
     for path in pending_files(worker.opened.artifact_dir):

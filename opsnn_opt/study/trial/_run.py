@@ -2,9 +2,9 @@
 
 :func:`run_trial` runs replicate after replicate through the worker's runner. After every chunk
 the simulation process checks the ``[[prune]]`` rules and sends the intermediate metrics, which
-are reported to Optuna and shown to the study's pruner (:mod:`opsnn_opt.study._intermediate`).
+are reported to Optuna and shown to the study's pruner (:mod:`opsnn_opt.study.trial._intermediate`).
 Between replicates the ``stop_if_worse_after`` rule may stop a trial that is clearly worse than
-the best one. A stopped trial raises :class:`~opsnn_opt.study._chunks.Pruned`, carrying what
+the best one. A stopped trial raises :class:`~opsnn_opt.study.trial._chunks.Pruned`, carrying what
 stopped it and the simulated time it saved; a failing replicate fails the trial.
 """
 
@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.models import get_model
-from opsnn_opt.study._chunks import Pruned, RunExtras
-from opsnn_opt.study._intermediate import make_ask, report_names
-from opsnn_opt.study._objective import MissingMetric
-from opsnn_opt.study._pruners import study_pruner
-from opsnn_opt.study._replicates import replicate_params, replicate_stats
+from opsnn_opt.study.spec._objective import MissingMetric
+from opsnn_opt.study.spec._pruners import study_pruner
+from opsnn_opt.study.spec._replicates import replicate_params, replicate_stats
+from opsnn_opt.study.trial._chunks import Pruned, RunExtras
+from opsnn_opt.study.trial._intermediate import make_ask, report_names
 
 __all__ = ["TrialOutput", "pruned_fields", "run_trial"]
 

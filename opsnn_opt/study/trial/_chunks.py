@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsnn_opt.analysis import SpikeAccumulator, SpikeData, load_metric
-from opsnn_opt.study._objective import PruneRule
+from opsnn_opt.study.spec._objective import PruneRule
 
 __all__ = ["ChunkAsk", "Pruned", "RunExtras", "chunk_callback", "load_plugins", "pipe_ask"]
 
@@ -38,7 +38,7 @@ class Pruned(Exception):
     saved_ms
         Simulated time the trial did not run (ms), over all its replicates; set by the supervisor.
     runs
-        The replicates that finished before it stopped (see :mod:`opsnn_opt.study._trial_run`).
+        The replicates that finished before it stopped (see :mod:`opsnn_opt.study.trial._run`).
     """
 
     def __init__(self, reason: str, t_ms: float | None = None, by: str = "rule") -> None:

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.study._child import Pruned, child_main, figures
-from opsnn_opt.study._chunks import ChunkAsk, RunExtras, chunk_callback, load_plugins
-from opsnn_opt.study._objective import PruneRule
+from opsnn_opt.study.spec._objective import PruneRule
+from opsnn_opt.study.trial._chunks import ChunkAsk, RunExtras, chunk_callback, load_plugins
+from opsnn_opt.study.worker._child import Pruned, child_main, figures
 
 __all__ = ["ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped", "signal_reason"]
 
@@ -192,7 +192,7 @@ class ChildRunner:
     ) -> Any:
         """Run one trial in the child; returns its RunResult, raises :class:`Pruned`, :class:`TrialAborted`
         or a ``RuntimeError`` with the child's error message. ``ask`` answers the child's per-chunk
-        questions (see :mod:`opsnn_opt.study._chunks`)."""
+        questions (see :mod:`opsnn_opt.study.trial._chunks`)."""
         self.ensure_started()
         self._conn.send(("run", spec, str(out_dir), rules, *((extras,) if extras else ())))
         t0 = time.monotonic()

@@ -3,7 +3,7 @@
 It talks to its supervisor over a pipe. It receives ``("warm", backend)`` once, then
 ``("run", spec, out_dir, prune_rules[, extras])`` per trial, and answers ``("ready",)``,
 ``("ok", RunResult)``, ``("pruned", reason, t_ms, by)`` or ``("error", reason)``. Between chunks
-it may ask ``("chunk", ...)`` questions (see :mod:`opsnn_opt.study._chunks`). It dies with its
+it may ask ``("chunk", ...)`` questions (see :mod:`opsnn_opt.study.trial._chunks`). It dies with its
 supervisor (``PR_SET_PDEATHSIG``), and ignores SIGINT and SIGTERM: a Ctrl-C or a ``scancel``
 reaches the whole process group, and the supervisor decides what happens to the trial.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.analysis import SpikeData
-from opsnn_opt.study._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
+from opsnn_opt.study.trial._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
 
 __all__ = ["Pruned", "child_main", "figures"]
 

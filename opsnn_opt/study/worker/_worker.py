@@ -1,7 +1,7 @@
 """A worker: asks the study for configurations, runs them, and reports back.
 
-One worker is one supervisor process (see :mod:`opsnn_opt.study._serve`). Each trial's simulation
-runs in a long-lived child process (:mod:`opsnn_opt.study._supervisor`) that imports the simulator
+One worker is one supervisor process (see :mod:`opsnn_opt.study.worker._serve`). Each trial's simulation
+runs in a long-lived child process (:mod:`opsnn_opt.study.worker._supervisor`) that imports the simulator
 once; PyNN's ``setup`` resets NEST between trials. Any number of workers, on any hosts, can serve
 the same study through a shared store.
 
@@ -23,12 +23,12 @@ from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun, set_trial_user_attrs
 from opsnn_opt.store._retry import retry_call
 from opsnn_opt.study._artifacts import upload_trial_files
-from opsnn_opt.study._chunks import Pruned
-from opsnn_opt.study._feasibility import metric_attrs, record_constraints
-from opsnn_opt.study._pending import remove_pending, write_pending
 from opsnn_opt.study._study import OpenStudy
-from opsnn_opt.study._supervisor import ChildError, ChildRunner, InProcessRunner, TrialAborted, WorkerStopped
-from opsnn_opt.study._trial_run import pruned_fields, run_trial
+from opsnn_opt.study.trial._chunks import Pruned
+from opsnn_opt.study.trial._feasibility import metric_attrs, record_constraints
+from opsnn_opt.study.trial._pending import remove_pending, write_pending
+from opsnn_opt.study.trial._run import pruned_fields, run_trial
+from opsnn_opt.study.worker._supervisor import ChildError, ChildRunner, InProcessRunner, TrialAborted, WorkerStopped
 
 __all__ = ["STALE_REASON", "Outcome", "Worker"]
 
@@ -162,7 +162,7 @@ class Worker:
     def run(self, n_trials: int | None = None, until_done: int | None = None) -> int:
         """Serve the study: ``n_trials`` trials here, or until the budget is met or a stop signal
         arrives; returns the number of trials this worker ran."""
-        from opsnn_opt.study._serve import serve
+        from opsnn_opt.study.worker._serve import serve
 
         return serve(self, n_trials, until_done)
 

@@ -115,7 +115,7 @@ def _objective_names(opened: OpenStudy) -> list[str]:
 
 def format_rows(rows: list[dict[str, Any]]) -> str:
     """A plain table: one line per trial on a front."""
-    from opsnn_opt.study._report import format_table
+    from opsnn_opt.study.read._tables import format_table
 
     flat = [
         {

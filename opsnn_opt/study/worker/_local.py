@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from opsnn_opt.study._report import format_cell, trial_rows
 from opsnn_opt.study._study import OpenStudy
+from opsnn_opt.study.read._tables import format_cell, trial_rows
 
 __all__ = ["run_local_workers", "split_trials"]
 
@@ -45,8 +45,8 @@ def run_local_workers(
     ``n_trials`` more trials are run (None: until the study's ``max_trials``); ``limits`` are
     extra worker options (``--timeout S``, ``--max-memory MB``).
     """
-    from opsnn_opt.study._budget import counts, max_trials
     from opsnn_opt.study._consistency import reconcile
+    from opsnn_opt.study.worker._budget import counts, max_trials
 
     reconcile(opened)
     target = None if n_trials is None else counts(opened.study).done + n_trials
@@ -94,7 +94,7 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 def _stop_workers(opened: OpenStudy, procs: list[subprocess.Popen], grace_s: float = 15.0) -> None:
     """SIGTERM every worker (each re-queues its trial); kill the ones still alive after
     ``grace_s``, then fail and re-queue whatever they left RUNNING."""
-    from opsnn_opt.study._worker import Outcome, report
+    from opsnn_opt.study.worker._worker import Outcome, report
 
     for p in procs:
         if p.poll() is None:

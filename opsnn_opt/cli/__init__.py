@@ -93,7 +93,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
         load_if_exists=args.load_if_exists,
     )
     if args.max_trials is not None:
-        from opsnn_opt.study._budget import set_max_trials
+        from opsnn_opt.study.worker._budget import set_max_trials
 
         set_max_trials(opened.study, args.max_trials)
     print(
@@ -105,7 +105,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
 
 
 def _sampler_text(opened: Any) -> str:
-    from opsnn_opt.study._samplers import auto_sampler
+    from opsnn_opt.study.spec._samplers import auto_sampler
 
     name = opened.sampler["name"]
     if opened.sampler.get("auto"):
@@ -157,10 +157,10 @@ def _print_best(opened: Any) -> None:
 
 
 def cmd_study_run(args: argparse.Namespace) -> int:
+    from opsnn_opt.cli._worker import limit_args
     from opsnn_opt.study import run_local_workers
-    from opsnn_opt.study._budget import max_trials
-    from opsnn_opt.study._report import time_in_simulator
-    from opsnn_opt.study._worker_cli import limit_args
+    from opsnn_opt.study.read._tables import time_in_simulator
+    from opsnn_opt.study.worker._budget import max_trials
 
     opened = _open(args)
     if args.n_trials is None and max_trials(opened.study) is None:
@@ -196,7 +196,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
-    from opsnn_opt.study._pruners import pruning_summary
+    from opsnn_opt.study.spec._pruners import pruning_summary
 
     opened = _open(args, for_trials=False)
     rows = trial_rows(opened)
@@ -250,7 +250,7 @@ _positive_int = whole_number(1)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from opsnn_opt import __version__
+    from opsnn_opt._version import __version__
     from opsnn_opt.pipeline import RUN_SETTINGS
 
     parser = argparse.ArgumentParser(
@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     storage = argparse.ArgumentParser(add_help=False)
     storage.add_argument("--storage", help="database URL (default: $OPSNN_STORAGE, else ./storage/opsnn.sqlite3)")
-    from opsnn_opt.study import _cli as study_cli  # fetch, rerun, dashboard and --artifact-store
+    from opsnn_opt.cli import _trials as study_cli  # fetch, rerun, dashboard and --artifact-store
 
     study_cli.add_arguments(storage)
 
@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_run)
 
-    from opsnn_opt.models._cli import add_commands as add_catalogue_commands
+    from opsnn_opt.cli._models import add_commands as add_catalogue_commands
 
     add_catalogue_commands(sub)  # models, metrics
 
@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-trials", type=_positive_int, help="the study's total trial budget, shared by all workers")
     p.set_defaults(func=cmd_study_create)
 
-    from opsnn_opt.study._worker_cli import add_limit_options, add_study_commands
+    from opsnn_opt.cli._worker import add_limit_options, add_study_commands
 
     p = study.add_parser("run", parents=[storage], help="run trials with local worker processes")
     p.add_argument("name")
@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(p)
     p.set_defaults(func=cmd_study_run)
     add_study_commands(study, storage)
-    from opsnn_opt.study._cli_pareto import add_pareto_command
+    from opsnn_opt.cli._pareto import add_pareto_command
 
     add_pareto_command(study, storage)
 
@@ -346,17 +346,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = study.add_parser("list", parents=[storage], help="the studies in the store")
     p.set_defaults(func=cmd_study_list)
 
-    from opsnn_opt.bench._cli import add_commands as add_bench_commands
+    from opsnn_opt.cli._bench import add_commands as add_bench_commands
 
     add_bench_commands(sub, storage)
     from opsnn_opt.plots._cli import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
     study_cli.add_commands(sub, storage)
-    from opsnn_opt.plots._study_cli import add_commands as add_study_plot_commands
+    from opsnn_opt.cli._plots_study import add_commands as add_study_plot_commands
 
     add_study_plot_commands(sub, storage, study)
-    from opsnn_opt.cluster._cli import add_commands as add_cluster_commands
+    from opsnn_opt.cli._cluster import add_commands as add_cluster_commands
 
     add_cluster_commands(sub, storage)
 
@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_log_masking()
     try:
         check_environment()
-        from opsnn_opt.study._cli import artifact_store_option
+        from opsnn_opt.cli._trials import artifact_store_option
 
         with artifact_store_option(args):
             return args.func(args)

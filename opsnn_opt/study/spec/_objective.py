@@ -48,7 +48,7 @@ from typing import Any
 
 from opsnn_opt.analysis import check_metric_name, load_metric
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._fields import Fields, read_toml
+from opsnn_opt.study.spec._fields import Fields, read_toml
 
 __all__ = ["Constraint", "MetricTerm", "MissingMetric", "ObjectiveSpec", "PruneRule", "load_objective"]
 
@@ -120,7 +120,7 @@ class ObjectiveSpec:
     source: str = ""
     #: References of the user metrics the objective loads (``[[plugins]] metrics``).
     plugins: tuple[str, ...] = ()
-    #: Intermediate values after each chunk (see :mod:`opsnn_opt.study._intermediate`) and the pruner.
+    #: Intermediate values after each chunk (see :mod:`opsnn_opt.study.trial._intermediate`) and the pruner.
     report: str = "objective"
     pruner: Any = None
 
@@ -232,8 +232,8 @@ class ObjectiveSpec:
             raise ConfigError(f"{source}: no [[metrics]] to score; add at least one, or name a 'callable'")
         elif "directions" in top:
             raise ConfigError(f"{source}: 'directions' goes with 'callable'; [[metrics]] set their own")
-        from opsnn_opt.study._intermediate import load_report
-        from opsnn_opt.study._pruners import load_pruner
+        from opsnn_opt.study.spec._pruners import load_pruner
+        from opsnn_opt.study.trial._intermediate import load_report
 
         report = load_report(top, lambda name: _metric_name(top, "report", populations, unloaded))
         spec = cls(combine, terms, constraints, prune, missing, callable_path, directions, source, plugins)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from opsnn_opt.study._objective import MetricTerm, ObjectiveSpec
-from opsnn_opt.study._space import FreeParam, SearchSpace
+from opsnn_opt.study.spec._objective import MetricTerm, ObjectiveSpec
+from opsnn_opt.study.spec._space import FreeParam, SearchSpace
 
 __all__ = ["describe_study", "metric_names", "study_note"]
 

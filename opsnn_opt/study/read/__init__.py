@@ -1,0 +1,1 @@
+"""Reading a study back: tables, values, the Pareto front, importance, and descriptions."""
