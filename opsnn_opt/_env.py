@@ -75,7 +75,7 @@ def env_number(name: str) -> float:
 def check_environment() -> None:
     """Validate every ``OPSNN_*`` variable that is set. An unknown name gets a one-line warning
     (it is most likely a typo); a bad value raises :class:`ConfigError`."""
-    from opsnn_opt.store._location import check_url
+    from opsnn_opt.store import check_url
 
     for name, raw in sorted(os.environ.items()):
         if not name.startswith("OPSNN_") or name.startswith(_IGNORED_PREFIXES):
@@ -90,7 +90,7 @@ def check_environment() -> None:
         elif var.kind == "url" and raw.strip():
             check_url(raw.strip(), "environment variable OPSNN_STORAGE")
         elif var.kind == "hostport" and raw.strip():
-            from opsnn_opt.cluster._proxy import parse_proxy
+            from opsnn_opt.cluster import parse_proxy
 
             parse_proxy(raw)
         elif var.kind == "path" and "\0" in raw:

@@ -80,11 +80,9 @@ def _seconds(later: datetime | None, earlier: datetime) -> float | None:
 def _one_store(
     kind: str, workers: int, trials: int, seed: int, deadline_s: float, keep_logs: Path | None = None
 ) -> dict[str, Any]:
-    from opsnn_opt.store import Store
-    from opsnn_opt.store._throwaway import ThrowawayPostgres
-    from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study
-    from opsnn_opt.study._consistency import disagreements
-    from opsnn_opt.study.worker._budget import set_max_trials
+    from opsnn_opt.store import Store, ThrowawayPostgres
+    from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study, disagreements
+    from opsnn_opt.study.worker import set_max_trials
 
     with ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="opsnn-chaos-")))
@@ -247,7 +245,7 @@ def run_chaos(
     keep_logs: Path | None = None,
 ) -> dict[str, Any]:
     """Run the chaos study on each store; returns the figures per store and overall."""
-    from opsnn_opt.store._throwaway import throwaway_unavailable_reason
+    from opsnn_opt.store import throwaway_unavailable_reason
 
     out: dict[str, Any] = {"timeout_s": TIMEOUT_S, "grace_s": GRACE_S, "stores": {}}
     saved = os.environ.get("OPSNN_ARTIFACTS")

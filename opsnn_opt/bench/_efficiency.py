@@ -54,7 +54,7 @@ def _curve(sampler: str, seed: int, space: Any, objective: Any, backend: Any, n_
     import optuna
 
     from opsnn_opt.pipeline import run
-    from opsnn_opt.study.spec._samplers import make_sampler
+    from opsnn_opt.study.spec import make_sampler
 
     study = optuna.create_study(sampler=make_sampler({"name": sampler, "seed": seed}, space, objective, seed))
 

@@ -39,7 +39,7 @@ def _space(n_neurons: int, simtime_ms: float, replicates: int = 1) -> Any:
 
 def _scores(space: Any, objective: Any, params: dict[str, Any], seeds: list[int], backend: Any, folder: Path) -> list:
     from opsnn_opt.pipeline import run
-    from opsnn_opt.study.spec._replicates import replicate_params
+    from opsnn_opt.study.spec import replicate_params
 
     out = []
     for r in seeds:

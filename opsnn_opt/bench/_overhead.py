@@ -39,8 +39,8 @@ DEMO_PRUNE = {"metric": "rate_hz.all", "max": 150.0, "after_ms": 200.0}
 def _trial(backend: Any, spec: Any, folder: Path, rule: bool, repeats: int = 1) -> dict[str, float]:
     """One configuration run ``repeats`` times; the figures of the run with the median overhead."""
     from opsnn_opt.pipeline import run
-    from opsnn_opt.study.spec._objective import PruneRule
-    from opsnn_opt.study.trial._chunks import chunk_callback
+    from opsnn_opt.study.spec import PruneRule
+    from opsnn_opt.study.trial import chunk_callback
 
     runs = []
     for k in range(max(repeats, 1)):
@@ -103,7 +103,7 @@ def run_overhead_bench(
                     ratios[f"overhead_excl_build.{name}.n{n}"] = r["overhead_excl_build"]
                 # The same trial as a worker runs it, in its supervised simulation process.
                 from opsnn_opt.bench._supervised import supervised_trial
-                from opsnn_opt.study.spec._objective import PruneRule
+                from opsnn_opt.study.spec import PruneRule
 
                 rules = (PruneRule(**DEMO_PRUNE),)
                 sup = supervised_trial(spec, Path(tmp), runs["rule_10_chunks"]["wall_s"], rules, repeats)

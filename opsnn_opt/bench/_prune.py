@@ -50,7 +50,7 @@ def _study(root: Path, name: str, scale: float, simtime_ms: float, n_side: int, 
     from opsnn_opt.backends import get_backend
     from opsnn_opt.store import Store
     from opsnn_opt.study import ObjectiveSpec, SearchSpace, Worker, create_study, open_study
-    from opsnn_opt.study.spec._pruners import pruning_summary
+    from opsnn_opt.study.spec import pruning_summary
 
     space_d, objective_d = _specs(scale, simtime_ms, n_side, prune)
     space = SearchSpace.from_dict(space_d, f"bench prune ({name})")

@@ -22,7 +22,7 @@ def supervised_trial(
     child serves many trials, so its first trial's one-off costs are not the split's.
     """
     from opsnn_opt.pipeline import RunSpec
-    from opsnn_opt.study.worker._supervisor import ChildRunner
+    from opsnn_opt.study.worker import ChildRunner
 
     runner = ChildRunner(spec.backend)
     try:

@@ -93,7 +93,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
         load_if_exists=args.load_if_exists,
     )
     if args.max_trials is not None:
-        from opsnn_opt.study.worker._budget import set_max_trials
+        from opsnn_opt.study.worker import set_max_trials
 
         set_max_trials(opened.study, args.max_trials)
     print(
@@ -105,7 +105,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
 
 
 def _sampler_text(opened: Any) -> str:
-    from opsnn_opt.study.spec._samplers import auto_sampler
+    from opsnn_opt.study.spec import auto_sampler
 
     name = opened.sampler["name"]
     if opened.sampler.get("auto"):
@@ -160,7 +160,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.cli._worker import limit_args
     from opsnn_opt.study import run_local_workers
     from opsnn_opt.study.read._tables import time_in_simulator
-    from opsnn_opt.study.worker._budget import max_trials
+    from opsnn_opt.study.worker import max_trials
 
     opened = _open(args)
     if args.n_trials is None and max_trials(opened.study) is None:
@@ -196,7 +196,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
-    from opsnn_opt.study.spec._pruners import pruning_summary
+    from opsnn_opt.study.spec import pruning_summary
 
     opened = _open(args, for_trials=False)
     rows = trial_rows(opened)

@@ -9,7 +9,7 @@ __all__ = ["add_commands"]
 
 
 def cmd_slurm(args: argparse.Namespace) -> int:
-    from opsnn_opt.cluster._slurm import sbatch_script, write_sbatch_script
+    from opsnn_opt.cluster import sbatch_script, write_sbatch_script
 
     text = sbatch_script(
         args.name,
@@ -27,7 +27,7 @@ def cmd_slurm(args: argparse.Namespace) -> int:
 
 
 def cmd_proxy(args: argparse.Namespace) -> int:
-    from opsnn_opt.cluster._proxy import serve_proxy
+    from opsnn_opt.cluster import serve_proxy
 
     serve_proxy(args.storage, args.host, args.port)
     return 0

@@ -30,7 +30,7 @@ def artifact_store_option(args: argparse.Namespace) -> Iterator[None]:
     """Check the artifact store named by ``--artifact-store`` or the environment before anything
     runs, and, while the command runs, hand the option to worker processes through
     ``OPSNN_ARTIFACT_STORE``."""
-    from opsnn_opt.study._artifacts import ARTIFACT_STORE_ENV, open_artifact_store
+    from opsnn_opt.study import ARTIFACT_STORE_ENV, open_artifact_store
 
     option = getattr(args, "artifact_store", None)
     location = option or os.environ.get(ARTIFACT_STORE_ENV)
@@ -58,7 +58,7 @@ def _opened(args: argparse.Namespace) -> Any:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from opsnn_opt.study._artifacts import download_trial_files
+    from opsnn_opt.study import download_trial_files
 
     opened = _opened(args)
     out = Path(args.out) if args.out else Path(f"{opened.name}-trial-{args.trial:05d}")
@@ -68,7 +68,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    from opsnn_opt.study._rerun import rerun_trial
+    from opsnn_opt.study import rerun_trial
 
     opened = _opened(args)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -83,7 +83,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from opsnn_opt.store import Store
-    from opsnn_opt.study._artifacts import artifact_store_location, open_artifact_store
+    from opsnn_opt.study import artifact_store_location, open_artifact_store
     from opsnn_opt.study.read._dashboard import dashboard_url, describe_old_studies, serve_dashboard
 
     if not 1 <= args.port <= 65535:

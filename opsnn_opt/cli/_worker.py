@@ -62,7 +62,7 @@ def _open(args: argparse.Namespace, for_trials: bool) -> Any:
 
 
 def cmd_study_check(args: argparse.Namespace) -> int:
-    from opsnn_opt.study._consistency import check_study, disagreements
+    from opsnn_opt.study import check_study, disagreements
 
     opened = _open(args, for_trials=False)
     found = check_study(opened, repair=not args.dry_run)
@@ -78,7 +78,7 @@ def cmd_study_check(args: argparse.Namespace) -> int:
 
 
 def cmd_study_set(args: argparse.Namespace) -> int:
-    from opsnn_opt.study.worker._budget import set_max_trials
+    from opsnn_opt.study.worker import set_max_trials
 
     opened = _open(args, for_trials=False)
     set_max_trials(opened.study, args.max_trials)

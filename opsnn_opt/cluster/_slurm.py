@@ -37,7 +37,7 @@ def sbatch_script(
     workdir: str | None = None,
 ) -> str:
     """The text of the sbatch script (see the module docstring)."""
-    from opsnn_opt.study._study import check_study_name
+    from opsnn_opt.study import check_study_name
 
     check_study_name(study)
     if not _TIME.fullmatch(time_limit):

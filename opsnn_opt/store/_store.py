@@ -142,7 +142,7 @@ class Store:
                 self._optuna = retry_call(make, what="opening Optuna's storage")
                 proxy = os.environ.get("OPSNN_OPTUNA_PROXY", "").strip()
                 if proxy:  # Optuna's traffic through `opsnn proxy`; heartbeats direct
-                    from opsnn_opt.cluster._proxy import proxied_storage
+                    from opsnn_opt.cluster import proxied_storage
 
                     self._optuna = proxied_storage(proxy, self._optuna)
             except (SQLAlchemyError, OutageError) as exc:

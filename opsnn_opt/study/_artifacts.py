@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
-from opsnn_opt.store._location import DEFAULT_DIR, sqlite_path
-from opsnn_opt.store._retry import OutageError
+from opsnn_opt.store import DEFAULT_DIR, OutageError, sqlite_path
 
 __all__ = [
     "ARTIFACT_STORE_ENV",

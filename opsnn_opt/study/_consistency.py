@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from opsnn_opt.store._retry import retry_call
+from opsnn_opt.store import retry_call
 from opsnn_opt.study.worker._pulse import reap_stale
 
 __all__ = ["Finding", "check_study", "disagreements", "reconcile"]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.store._retry import OutageError
+from opsnn_opt.store import OutageError
 from opsnn_opt.study.spec._fields import Fields
 from opsnn_opt.study.spec._objective import MissingMetric
 from opsnn_opt.study.spec._pruners import PrunerSpec

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.store._retry import retry_call
+from opsnn_opt.store import retry_call
 
 __all__ = ["MAX_TRIALS_ATTR", "WAIT", "Counts", "counts", "max_trials", "next_trial", "set_max_trials"]
 

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.backends import Backend
-from opsnn_opt.store import TrialRun, set_trial_user_attrs
-from opsnn_opt.store._retry import retry_call
+from opsnn_opt.store import TrialRun, retry_call, set_trial_user_attrs
 from opsnn_opt.study._artifacts import upload_trial_files
 from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.trial._chunks import Pruned
