@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opsnn_opt._mask import mask_secrets
@@ -72,11 +73,15 @@ def env_number(name: str) -> float:
     return value
 
 
-def check_environment() -> None:
+def check_environment(check_text: Mapping[str, Callable[[str], object]] | None = None) -> None:
     """Validate every ``OPSNN_*`` variable that is set. An unknown name gets a one-line warning
-    (it is most likely a typo); a bad value raises :class:`ConfigError`."""
-    from opsnn_opt.store import check_url
+    (it is most likely a typo); a bad value raises :class:`ConfigError`.
 
+    ``check_text`` maps a text kind (``"url"``, ``"hostport"``) to the function that checks such a
+    value; the store passes its own (:func:`opsnn_opt.store.check_environment`), since what a
+    storage URL must be is the store's to say. Kinds without one are not checked here.
+    """
+    check_text = check_text or {}
     for name, raw in sorted(os.environ.items()):
         if not name.startswith("OPSNN_") or name.startswith(_IGNORED_PREFIXES):
             continue
@@ -87,14 +92,10 @@ def check_environment() -> None:
             )
         elif var.kind == "number":
             env_number(name)
-        elif var.kind == "url" and raw.strip():
-            check_url(raw.strip(), "environment variable OPSNN_STORAGE")
-        elif var.kind == "hostport" and raw.strip():
-            from opsnn_opt.cluster import parse_proxy
-
-            parse_proxy(raw)
         elif var.kind == "path" and "\0" in raw:
             raise ConfigError(f"environment variable {name} must be a path ({var.doc}); got {raw!r}")
+        elif var.kind in check_text and raw.strip():
+            check_text[var.kind](raw)
     heartbeat, grace = env_number("OPSNN_HEARTBEAT_S"), env_number("OPSNN_GRACE_S")
     if grace <= heartbeat:
         raise ConfigError(

@@ -382,8 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    from opsnn_opt._env import check_environment
     from opsnn_opt._mask import install_log_masking, mask_secrets
+    from opsnn_opt.store import check_environment
 
     install_log_masking()
     try:

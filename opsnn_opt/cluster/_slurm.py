@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io._atomic import write_atomically
+from opsnn_opt.io._atomic import write_atomically  # TODO(io exports it): opsnn_opt.io
 
 __all__ = ["sbatch_script", "write_sbatch_script"]
 

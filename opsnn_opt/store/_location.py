@@ -39,10 +39,11 @@ Everything here but this README is git-ignored.
 def _init_default_dir(root: Path) -> None:
     (root / "artifacts").mkdir(parents=True, exist_ok=True)
     readme = root / "README.md"
-    if not readme.exists():
-        tmp = readme.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(_README)
-        os.replace(tmp, readme)
+    if not readme.exists():  # atomically: several workers may create the folder at once
+        # TODO(io exports it): from opsnn_opt.io import write_atomically
+        from opsnn_opt.io._atomic import write_atomically
+
+        write_atomically(readme, lambda tmp: tmp.write_text(_README))
 
 
 def resolve_storage_url(url: str | None = None) -> str:
