@@ -17,5 +17,8 @@ def check_environment() -> None:
     """Validate every ``OPSNN_*`` variable that is set (see :func:`opsnn_opt._env.check_environment`),
     storage URLs and proxy addresses included; a bad value raises :class:`~opsnn_opt.errors.ConfigError`."""
     _env.check_environment(
-        {"url": lambda raw: check_url(raw.strip(), "environment variable OPSNN_STORAGE"), "hostport": parse_proxy}
+        {
+            "url": lambda raw: check_url(raw.strip(), "environment variable OPSNN_STORAGE", field=None),
+            "hostport": parse_proxy,
+        }
     )
