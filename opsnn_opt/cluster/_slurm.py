@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io._atomic import write_atomically  # TODO(io exports it): opsnn_opt.io
 
 __all__ = ["sbatch_script", "write_sbatch_script"]
 
@@ -76,6 +75,8 @@ def sbatch_script(
 
 def write_sbatch_script(path: str | Path, text: str) -> Path:
     """Write the script atomically and make it executable; its log folder is created too."""
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
     path = Path(path)
 
     def write(tmp: Path) -> None:

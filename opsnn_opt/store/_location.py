@@ -40,8 +40,7 @@ def _init_default_dir(root: Path) -> None:
     (root / "artifacts").mkdir(parents=True, exist_ok=True)
     readme = root / "README.md"
     if not readme.exists():  # atomically: several workers may create the folder at once
-        # TODO(io exports it): from opsnn_opt.io import write_atomically
-        from opsnn_opt.io._atomic import write_atomically
+        from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
 
         write_atomically(readme, lambda tmp: tmp.write_text(_README))
 
