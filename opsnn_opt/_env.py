@@ -1,6 +1,8 @@
-"""The ``OPSNN_*`` environment variables: one table, read and validated in one place.
+"""The ``OPSNN_*`` environment variables: one table, and the numbers in it read and checked.
 
-A bad value is a one-line :class:`~opsnn_opt.errors.ConfigError` naming the variable, what is
+Every layer may read these (the store its retry time, the workers their heartbeat), so this is
+base; the checks that need a higher layer (a storage URL, a proxy address) are passed in by
+:func:`opsnn_opt.store.check_environment`, which ``opsnn`` runs before any command. A bad value is a one-line :class:`~opsnn_opt.errors.ConfigError` naming the variable, what is
 allowed and the value given (a URL's password masked); it is raised when the command starts, so
 nothing is simulated.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["ENV_VARS", "EnvVar", "check_environment", "env_number"]
+__all__ = ["ENV_VARS", "EnvVar", "check_variables", "env_number"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def env_number(name: str) -> float:
     return value
 
 
-def check_environment(check_text: Mapping[str, Callable[[str], object]] | None = None) -> None:
+def check_variables(check_text: Mapping[str, Callable[[str], object]] | None = None) -> None:
     """Validate every ``OPSNN_*`` variable that is set. An unknown name gets a one-line warning
     (it is most likely a typo); a bad value raises :class:`ConfigError`.
 

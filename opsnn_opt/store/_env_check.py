@@ -14,9 +14,9 @@ __all__ = ["check_environment"]
 
 
 def check_environment() -> None:
-    """Validate every ``OPSNN_*`` variable that is set (see :func:`opsnn_opt._env.check_environment`),
+    """Validate every ``OPSNN_*`` variable that is set (see :func:`opsnn_opt._env.check_variables`),
     storage URLs and proxy addresses included; a bad value raises :class:`~opsnn_opt.errors.ConfigError`."""
-    _env.check_environment(
+    _env.check_variables(
         {
             "url": lambda raw: check_url(raw.strip(), "environment variable OPSNN_STORAGE", field=None),
             "hostport": parse_proxy,
