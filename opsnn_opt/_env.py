@@ -2,7 +2,9 @@
 
 Every layer may read these (the store its retry time, the workers their heartbeat), so this is
 base; the checks that need a higher layer (a storage URL, a proxy address) are passed in by
-:func:`opsnn_opt.store.check_environment`, which ``opsnn`` runs before any command. A bad value is a one-line :class:`~opsnn_opt.errors.ConfigError` naming the variable, what is
+:func:`opsnn_opt.store.check_environment`, which ``opsnn`` runs before any command.
+
+A bad value is a one-line :class:`~opsnn_opt.errors.ConfigError` naming the variable, what is
 allowed and the value given (a URL's password masked); it is raised when the command starts, so
 nothing is simulated.
 """
