@@ -1,4 +1,8 @@
-"""The ``OPSNN_*`` environment variables: one table, read and validated in one place.
+"""The ``OPSNN_*`` environment variables: one table, and the numbers in it read and checked.
+
+Every layer may read these (the store its retry time, the workers their heartbeat), so this is
+base; the checks that need a higher layer (a storage URL, a proxy address) are passed in by
+:func:`opsnn_opt.store.check_environment`, which ``opsnn`` runs before any command.
 
 A bad value is a one-line :class:`~opsnn_opt.errors.ConfigError` naming the variable, what is
 allowed and the value given (a URL's password masked); it is raised when the command starts, so
@@ -10,12 +14,13 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["ENV_VARS", "EnvVar", "check_environment", "env_number"]
+__all__ = ["ENV_VARS", "EnvVar", "check_variables", "env_number"]
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,15 @@ def env_number(name: str) -> float:
     return value
 
 
-def check_environment() -> None:
+def check_variables(check_text: Mapping[str, Callable[[str], object]] | None = None) -> None:
     """Validate every ``OPSNN_*`` variable that is set. An unknown name gets a one-line warning
-    (it is most likely a typo); a bad value raises :class:`ConfigError`."""
-    from opsnn_opt.store import check_url
+    (it is most likely a typo); a bad value raises :class:`ConfigError`.
 
+    ``check_text`` maps a text kind (``"url"``, ``"hostport"``) to the function that checks such a
+    value; the store passes its own (:func:`opsnn_opt.store.check_environment`), since what a
+    storage URL must be is the store's to say. Kinds without one are not checked here.
+    """
+    check_text = check_text or {}
     for name, raw in sorted(os.environ.items()):
         if not name.startswith("OPSNN_") or name.startswith(_IGNORED_PREFIXES):
             continue
@@ -87,14 +96,10 @@ def check_environment() -> None:
             )
         elif var.kind == "number":
             env_number(name)
-        elif var.kind == "url" and raw.strip():
-            check_url(raw.strip(), "environment variable OPSNN_STORAGE")
-        elif var.kind == "hostport" and raw.strip():
-            from opsnn_opt.cluster import parse_proxy
-
-            parse_proxy(raw)
         elif var.kind == "path" and "\0" in raw:
             raise ConfigError(f"environment variable {name} must be a path ({var.doc}); got {raw!r}")
+        elif var.kind in check_text and raw.strip():
+            check_text[var.kind](raw)
     heartbeat, grace = env_number("OPSNN_HEARTBEAT_S"), env_number("OPSNN_GRACE_S")
     if grace <= heartbeat:
         raise ConfigError(

@@ -8,6 +8,7 @@ import optuna
 import pytest
 
 from opsnn_opt.cli import main
+from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import Store
 from tests.conftest import TINY_OBJECTIVE, TINY_SPACE
 
@@ -78,6 +79,11 @@ def test_models_lists_parameters_with_units_defaults_and_ranges(capsys):
         (["run", "balanced", "--backend", "brian2"], "unknown backend 'brian2'; valid backends are: nest"),
         (["run", "balanced", "--format", "hdf5"], "unknown results format 'hdf5'; valid formats are: nix, neo-nix"),
         (["study", "run", "nope", "--n-trials", "1", "--storage", "db.sqlite"], "must be a database URL"),
+        (
+            ["study", "list", "--storage", "mysql://u:pw@h/db"],
+            "opsnn: error: --storage/OPSNN_STORAGE must be a database URL starting with one of sqlite://, "
+            "postgresql://; got 'mysql://u:***@h/db'",
+        ),
     ],
 )
 def test_bad_arguments_exit_non_zero_with_one_line(workdir, capsys, argv, message):
@@ -88,9 +94,56 @@ def test_bad_arguments_exit_non_zero_with_one_line(workdir, capsys, argv, messag
     assert not (workdir / "storage" / "runs").exists()  # nothing was simulated
 
 
-def test_argparse_errors_return_2(capsys):
-    assert main(["study", "run", "x", "--n-trials", "0"]) == 2
-    assert "must be a whole number >= 1; got '0'" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["study", "run", "x", "--n-trials", "0"], "argument --n-trials: must be a whole number >= 1; got '0'"),
+        (["study", "set", "x", "--max-trials", "0"], "argument --max-trials: must be a whole number >= 1 or 'none'"),
+        (["worker", "x", "--timeout", "-1"], "argument --timeout: must be a number in (0, inf); got '-1'"),
+        (["fetch", "x", "-1"], "argument trial: must be a whole number >= 0; got '-1'"),
+        (["proxy", "--port", "70000"], "argument --port: must be a whole number in [1, 65535]; got '70000'"),
+    ],
+)
+def test_argparse_errors_return_2(capsys, argv, message):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "said"),
+    [
+        (
+            "max_trials must be a whole number >= 1 or 'none'; got 0",
+            "max_trials",
+            "--max-trials must be a whole number >= 1 or 'none'; got 0",
+        ),
+        (
+            "cannot create the results folder /x: No such file",
+            "out",
+            "--out: cannot create the results folder /x: No such file",
+        ),
+        ("sampler gp needs torch", "sampler", "--sampler gp needs torch"),
+        ("outside the folder", "out", "--out: outside the folder"),  # a word that starts with the field
+        ("--sampler must be one of: tpe; got 'bo'", "sampler", "--sampler must be one of: tpe; got 'bo'"),
+        ("g_exc_nS must be a number in [0, 1000]", "g_exc_nS", "g_exc_nS must be a number in [0, 1000]"),
+        ("a study name must be 1 to 128 characters", None, "a study name must be 1 to 128 characters"),
+    ],
+)
+def test_library_fields_are_said_as_the_flags_that_set_them(message, field, said):
+    from opsnn_opt.cli._errors import in_cli_terms
+
+    assert in_cli_terms(message, field) == said
+
+
+def test_a_library_error_names_the_flag_in_one_line(workdir, capsys, monkeypatch):
+    import opsnn_opt.cluster
+
+    def refuse(*args, **kwargs):
+        raise ConfigError("threads must be a whole number >= 1; got 0", field="threads")
+
+    monkeypatch.setattr(opsnn_opt.cluster, "sbatch_script", refuse)
+    assert main(["slurm", "s1", "--workers", "2"]) == 2
+    assert capsys.readouterr().err == "opsnn: error: --threads must be a whole number >= 1; got 0\n"
 
 
 def test_debug_shows_the_traceback(capsys):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 
+from opsnn_opt.cli._common import open_named_study
+
 __all__ = ["add_pareto_command"]
 
 
 def cmd_study_pareto(args: argparse.Namespace) -> int:
-    from opsnn_opt.store import Store
-    from opsnn_opt.study import open_study
-    from opsnn_opt.study.read._pareto import format_rows, pareto_figure, pareto_rows
+    from opsnn_opt.study import pareto_rows
+    from opsnn_opt.study.read._pareto import format_rows, pareto_figure
 
-    opened = open_study(args.name, Store(args.storage), for_trials=False)
+    opened = open_named_study(args)
     rows = pareto_rows(opened)
     if args.json:
         print(json.dumps(rows, indent=2))

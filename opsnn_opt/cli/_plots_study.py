@@ -7,35 +7,31 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_commands"]
+from opsnn_opt.cli._common import open_named_study
 
-
-def _open(args: argparse.Namespace) -> Any:
-    from opsnn_opt.store import Store
-    from opsnn_opt.study import open_study
-
-    return open_study(args.name, Store(args.storage), for_trials=False)
+__all__ = ["add_importance_command", "add_map_command"]
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from opsnn_opt.plots._map import draw_map, map_summary
+    from opsnn_opt.plots import draw_map
+    from opsnn_opt.plots._map import map_summary
 
-    path, data = draw_map(_open(args), args.x, args.y, args.color, args.out)
+    path, data = draw_map(open_named_study(args), args.x, args.y, args.color, args.out)
     print(f"{int(data.defined.sum())} of {len(data.x)} trials mapped: {map_summary(data)}")
     print(f"wrote {path}")
     return 0
 
 
 def cmd_importance(args: argparse.Namespace) -> int:
-    from opsnn_opt.study.read._importance import EVALUATORS, importance_targets, parameter_importance
+    from opsnn_opt.study import importance_targets, parameter_importance
+    from opsnn_opt.study.read._importance import EVALUATORS
 
-    opened = _open(args)
+    opened = open_named_study(args)
     targets = importance_targets(opened, args.metric)
     results = parameter_importance(opened, targets, args.evaluator or EVALUATORS, seed=args.seed)
     png = None
     if args.plot or args.out:
-        from opsnn_opt.plots._cli import save_png
-        from opsnn_opt.plots._importance import importance_figure
+        from opsnn_opt.plots import importance_figure, save_png
 
         out = Path(args.out) if args.out else opened.store.artifacts / opened.name / "importance.png"
         png = save_png(importance_figure(results, f"{opened.name}: parameter importance"), out)
@@ -57,8 +53,8 @@ def cmd_importance(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: Any, storage: argparse.ArgumentParser, study: Any) -> None:
-    """Add ``opsnn map`` to the top-level subparsers ``sub`` and ``importance`` to ``study``'s."""
+def add_map_command(sub: Any, storage: argparse.ArgumentParser) -> None:
+    """Add ``opsnn map`` to the top-level subparsers ``sub``."""
     p = sub.add_parser("map", parents=[storage], help="draw a study's trials as a 2-D map of a metric or the state")
     p.add_argument("name", help="study name")
     p.add_argument("--x", required=True, metavar="PARAM", help="free parameter on the x axis")
@@ -69,6 +65,9 @@ def add_commands(sub: Any, storage: argparse.ArgumentParser, study: Any) -> None
     p.add_argument("--out", help="PNG to write (default: map-X-Y-COLOR.png in the study's artifacts folder)")
     p.set_defaults(func=cmd_map)
 
+
+def add_importance_command(study: Any, storage: argparse.ArgumentParser) -> None:
+    """Add ``importance`` to the ``study`` subcommands."""
     p = study.add_parser(
         "importance", parents=[storage], help="parameter importance (PED-ANOVA, fANOVA) for the objective and metrics"
     )

@@ -4,63 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.cli._common import open_named_study
+from opsnn_opt.cli._types import whole_number
 from opsnn_opt.errors import ConfigError
 
-__all__ = ["add_arguments", "add_commands", "artifact_store_option"]
-
-
-def add_arguments(storage: argparse.ArgumentParser) -> None:
-    """Add ``--artifact-store`` to the parent parser of every command that opens a store."""
-    storage.add_argument(
-        "--artifact-store",
-        metavar="DIR|s3://BUCKET[/PREFIX]",
-        help="where trial files go (default: $OPSNN_ARTIFACT_STORE, else artifact-store/ beside the SQLite file)",
-    )
-
-
-@contextmanager
-def artifact_store_option(args: argparse.Namespace) -> Iterator[None]:
-    """Check the artifact store named by ``--artifact-store`` or the environment before anything
-    runs, and, while the command runs, hand the option to worker processes through
-    ``OPSNN_ARTIFACT_STORE``."""
-    from opsnn_opt.study import ARTIFACT_STORE_ENV, open_artifact_store
-
-    option = getattr(args, "artifact_store", None)
-    location = option or os.environ.get(ARTIFACT_STORE_ENV)
-    if location and hasattr(args, "artifact_store"):
-        open_artifact_store(location)
-    if not option:
-        yield
-        return
-    previous = os.environ.get(ARTIFACT_STORE_ENV)
-    os.environ[ARTIFACT_STORE_ENV] = option
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ[ARTIFACT_STORE_ENV]
-        else:
-            os.environ[ARTIFACT_STORE_ENV] = previous
-
-
-def _opened(args: argparse.Namespace) -> Any:
-    from opsnn_opt.store import Store
-    from opsnn_opt.study import open_study
-
-    return open_study(args.name, Store(args.storage), for_trials=False)
+__all__ = ["add_commands"]
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from opsnn_opt.study import download_trial_files
 
-    opened = _opened(args)
+    opened = open_named_study(args)
     out = Path(args.out) if args.out else Path(f"{opened.name}-trial-{args.trial:05d}")
     for path in download_trial_files(opened, args.trial, out, args.artifact_store):
         print(f"wrote {path}")
@@ -70,7 +28,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_rerun(args: argparse.Namespace) -> int:
     from opsnn_opt.study import rerun_trial
 
-    opened = _opened(args)
+    opened = open_named_study(args)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = Path(args.out) if args.out else Path("storage") / "reruns" / f"{opened.name}-trial-{args.trial:05d}-{stamp}"
     report = rerun_trial(opened, args.trial, out, args.artifact_store)
@@ -105,8 +63,6 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, storage: argparse.ArgumentParser) -> None:
     """Add ``fetch``, ``rerun`` and ``dashboard`` to the top-level subparsers."""
-    from opsnn_opt.cli import whole_number
-
     trial_number = whole_number(0)
     p = sub.add_parser("fetch", parents=[storage], help="download a trial's files (results, figures) on any host")
     p.add_argument("name", help="study name")

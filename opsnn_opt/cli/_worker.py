@@ -1,44 +1,29 @@
-"""``opsnn study check``, ``opsnn study set``, and the options ``--timeout`` and ``--max-memory``
-of ``worker`` and ``study run``."""
+"""``opsnn worker``, ``opsnn study check``, ``opsnn study set``, and the options ``--timeout`` and
+``--max-memory`` of ``worker`` and ``study run``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
-__all__ = ["add_limit_options", "add_study_commands", "limit_args", "max_trials_arg"]
+from opsnn_opt.cli._common import open_named_study
+from opsnn_opt.cli._types import max_trials_or_none, positive_float, positive_int
 
-
-def max_trials_arg(text: str) -> int | None:
-    """``--max-trials``: a whole number >= 1, or ``none`` to remove the budget."""
-    if text.strip().lower() == "none":
-        return None
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1 or 'none'; got {text!r}")
-    return int(text)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number in (0, inf); got {text!r}")
-    return value
+__all__ = ["add_limit_options", "add_study_commands", "add_worker_command", "limit_args"]
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         metavar="S",
         help="a trial's wall-clock limit (default: timeout_s of the space)",
     )
     p.add_argument(
         "--max-memory",
-        type=_positive_float,
+        type=positive_float,
         metavar="MB",
         help="the simulation process's memory limit (default: max_memory_mb of the space)",
     )
@@ -54,17 +39,26 @@ def limit_args(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def _open(args: argparse.Namespace, for_trials: bool) -> Any:
-    from opsnn_opt.store import Store
-    from opsnn_opt.study import open_study
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faulthandler
+    import signal
 
-    return open_study(args.name, Store(args.storage), for_trials=for_trials)
+    from opsnn_opt.study import Worker
+
+    try:  # `kill -USR1 PID` prints where a worker is
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    except (AttributeError, ValueError, OSError):
+        pass
+
+    opened = open_named_study(args, for_trials=True, worker_index=args.worker_index)
+    Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory).run(args.n_trials, args.until_done)
+    return 0
 
 
 def cmd_study_check(args: argparse.Namespace) -> int:
     from opsnn_opt.study import check_study, disagreements
 
-    opened = _open(args, for_trials=False)
+    opened = open_named_study(args)
     found = check_study(opened, repair=not args.dry_run)
     left = disagreements(opened)
     if args.json:
@@ -80,7 +74,7 @@ def cmd_study_check(args: argparse.Namespace) -> int:
 def cmd_study_set(args: argparse.Namespace) -> int:
     from opsnn_opt.study.worker import set_max_trials
 
-    opened = _open(args, for_trials=False)
+    opened = open_named_study(args)
     set_max_trials(opened.study, args.max_trials)
     print(f"study {opened.name!r}: max_trials = {args.max_trials if args.max_trials is not None else 'none'}")
     return 0
@@ -100,5 +94,21 @@ def add_study_commands(study: Any, storage: argparse.ArgumentParser) -> None:
 
     p = study.add_parser("set", parents=[storage], help="change a study's settings (its total trial budget)")
     p.add_argument("name")
-    p.add_argument("--max-trials", type=max_trials_arg, required=True, metavar="N|none")
+    p.add_argument("--max-trials", type=max_trials_or_none, required=True, metavar="N|none")
     p.set_defaults(func=cmd_study_set)
+
+
+def add_worker_command(sub: Any, storage: argparse.ArgumentParser) -> None:
+    """Add ``worker`` to the top-level subparsers."""
+    p = sub.add_parser("worker", parents=[storage], help="one worker process; run it on any host")
+    p.add_argument("name")
+    p.add_argument(
+        "--n-trials",
+        type=positive_int,
+        default=None,
+        help="stop after this many trials (default: serve until the study's max_trials is met, or until stopped)",
+    )
+    add_limit_options(p)
+    p.add_argument("--worker-index", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--until-done", type=positive_int, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker)

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io._atomic import write_atomically
 
 __all__ = ["sbatch_script", "write_sbatch_script"]
 
@@ -36,14 +35,21 @@ def sbatch_script(
     python: str | None = None,
     workdir: str | None = None,
 ) -> str:
-    """The text of the sbatch script (see the module docstring)."""
+    """The text of the sbatch script (see the module docstring).
+
+    ``workers`` array tasks, each with ``threads`` CPUs and ``time_limit`` (SLURM's format, such
+    as 30 min, 2:00:00 or 1-12:00:00), sent SIGTERM ``signal_s`` seconds before that limit.
+    """
     from opsnn_opt.study import check_study_name
 
     check_study_name(study)
     if not _TIME.fullmatch(time_limit):
-        raise ConfigError(f"--time must be a SLURM time such as 30, 2:00:00 or 1-12:00:00; got {time_limit!r}")
-    if workers < 1 or threads < 1 or signal_s < 1:
-        raise ConfigError(f"--workers, --threads and --signal-s must be >= 1; got {workers}, {threads}, {signal_s}")
+        raise ConfigError(
+            f"time_limit must be a SLURM time such as 30, 2:00:00 or 1-12:00:00; got {time_limit!r}", field="time_limit"
+        )
+    for field, value in (("workers", workers), ("threads", threads), ("signal_s", signal_s)):
+        if value < 1:
+            raise ConfigError(f"{field} must be a whole number >= 1; got {value}", field=field)
     python = python or sys.executable
     workdir = workdir or os.getcwd()
     lines = [
@@ -69,6 +75,8 @@ def sbatch_script(
 
 def write_sbatch_script(path: str | Path, text: str) -> Path:
     """Write the script atomically and make it executable; its log folder is created too."""
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
     path = Path(path)
 
     def write(tmp: Path) -> None:

@@ -1,5 +1,6 @@
 """The SQL study store: Optuna's tables and the project's own, in one database."""
 
+from opsnn_opt.store._env_check import check_environment
 from opsnn_opt.store._location import (
     DEFAULT_DIR,
     artifacts_root,
@@ -8,6 +9,7 @@ from opsnn_opt.store._location import (
     resolve_storage_url,
     sqlite_path,
 )
+from opsnn_opt.store._proxy import parse_proxy, proxied_storage
 from opsnn_opt.store._retry import OutageError, retry_call
 from opsnn_opt.store._store import Store
 from opsnn_opt.store._tables import Base, BenchRun, TrialRun
@@ -16,7 +18,10 @@ from opsnn_opt.store._trial_attrs import set_stored_user_attrs, set_trial_user_a
 
 __all__ = [
     "DEFAULT_DIR",
+    "check_environment",
     "check_url",
+    "parse_proxy",
+    "proxied_storage",
     "sqlite_path",
     "OutageError",
     "retry_call",

@@ -39,10 +39,10 @@ Everything here but this README is git-ignored.
 def _init_default_dir(root: Path) -> None:
     (root / "artifacts").mkdir(parents=True, exist_ok=True)
     readme = root / "README.md"
-    if not readme.exists():
-        tmp = readme.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(_README)
-        os.replace(tmp, readme)
+    if not readme.exists():  # atomically: several workers may create the folder at once
+        from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
+        write_atomically(readme, lambda tmp: tmp.write_text(_README))
 
 
 def resolve_storage_url(url: str | None = None) -> str:
@@ -58,8 +58,12 @@ def resolve_storage_url(url: str | None = None) -> str:
     return url
 
 
-def check_url(url: str, where: str = "--storage/OPSNN_STORAGE"):
-    """Parse a storage URL; a bad one is a one-line :class:`ConfigError` with its password masked."""
+def check_url(url: str, where: str = "storage/OPSNN_STORAGE", field: str | None = "storage"):
+    """Parse a storage URL; a bad one is a one-line :class:`ConfigError` with its password masked.
+
+    ``where`` says where the URL came from (the message starts with it) and ``field`` which
+    setting gave it, for the CLI to say as its flag (None: not a setting, e.g. a variable).
+    """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -68,9 +72,9 @@ def check_url(url: str, where: str = "--storage/OPSNN_STORAGE"):
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise ConfigError(f"{where} must be {allowed}; got {shown!r} ({mask_secrets(str(exc))})") from None
+        raise ConfigError(f"{where} must be {allowed}; got {shown!r} ({mask_secrets(str(exc))})", field=field) from None
     if parsed.get_backend_name() not in _SCHEMES:
-        raise ConfigError(f"{where} must be {allowed}; got {shown!r}")
+        raise ConfigError(f"{where} must be {allowed}; got {shown!r}", field=field)
     return parsed
 
 

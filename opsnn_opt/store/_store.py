@@ -27,6 +27,7 @@ from opsnn_opt._env import env_number
 from opsnn_opt._mask import mask_secrets
 from opsnn_opt.errors import StoreError
 from opsnn_opt.store._location import artifacts_root, display_url, resolve_storage_url, sqlite_path
+from opsnn_opt.store._proxy import proxied_storage
 from opsnn_opt.store._retry import OutageError, is_connection_error, retry_call
 from opsnn_opt.store._schema import ensure_schema
 from opsnn_opt.store._tables import BenchRun, TrialRun
@@ -142,8 +143,6 @@ class Store:
                 self._optuna = retry_call(make, what="opening Optuna's storage")
                 proxy = os.environ.get("OPSNN_OPTUNA_PROXY", "").strip()
                 if proxy:  # Optuna's traffic through `opsnn proxy`; heartbeats direct
-                    from opsnn_opt.cluster import proxied_storage
-
                     self._optuna = proxied_storage(proxy, self._optuna)
             except (SQLAlchemyError, OutageError) as exc:
                 raise StoreError(

@@ -13,23 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from opsnn_opt._optuna_compat import set_user_attrs_in_one_transaction
+
 __all__ = ["set_stored_user_attrs", "set_trial_user_attrs"]
 
 
 def set_stored_user_attrs(storage: Any, trial_id: int, attrs: Mapping[str, Any]) -> None:
     """Set every ``attrs`` item as a user attribute of trial ``trial_id`` in an Optuna ``storage``."""
-    from optuna.storages import RDBStorage
-    from optuna.storages._rdb import models
-    from optuna.storages._rdb.storage import _create_scoped_session
-
-    backend = getattr(storage, "_backend", storage)
-    if not isinstance(backend, RDBStorage) or not hasattr(backend, "_set_trial_attr_without_commit"):
+    backend = getattr(storage, "_backend", storage)  # through Optuna's cache, when there is one
+    if not set_user_attrs_in_one_transaction(backend, trial_id, attrs):
         for key, value in attrs.items():
             storage.set_trial_user_attr(trial_id, key, value)
-        return
-    with _create_scoped_session(backend.scoped_session, True) as session:
-        for key, value in attrs.items():
-            backend._set_trial_attr_without_commit(session, models.TrialUserAttributeModel, trial_id, key, value)
 
 
 def set_trial_user_attrs(trial: Any, attrs: Mapping[str, Any]) -> None:

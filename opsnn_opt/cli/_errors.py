@@ -1,0 +1,41 @@
+"""Library errors in the command line's terms.
+
+The library names the setting at fault as it knows it (``ConfigError(..., field="max_trials")``);
+a command-line user set it with a flag, so the one error handler of :func:`opsnn_opt.cli.main`
+says the flag instead: ``max_trials must be ...`` reads ``--max-trials must be ...``, and a
+message that does not start with its field gets the flag in front (``--out: cannot create ...``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["FIELD_FLAGS", "in_cli_terms"]
+
+#: Library field -> the option of ``opsnn`` that sets it.
+FIELD_FLAGS: dict[str, str] = {
+    "artifact_store": "--artifact-store",
+    "chunk_ms": "--chunk",
+    "max_memory_mb": "--max-memory",
+    "max_trials": "--max-trials",
+    "n_trials": "--n-trials",
+    "out": "--out",
+    "sampler": "--sampler",
+    "seed": "--seed",
+    "signal_s": "--signal-s",
+    "simtime_ms": "--simtime",
+    "storage": "--storage",
+    "threads": "--threads",
+    "time_limit": "--time",
+    "timeout_s": "--timeout",
+    "workers": "--workers",
+}
+
+
+def in_cli_terms(message: str, field: str | None) -> str:
+    """``message`` of an error about library ``field``, with the field said as its flag."""
+    flag = FIELD_FLAGS.get(field or "")
+    if flag is None or flag in message:  # not a flag's, or the message names it already
+        return message
+    assert field is not None
+    if message.startswith(field) and message[len(field) : len(field) + 1] in (" ", ":", "/", ""):
+        return flag + message[len(field) :]
+    return f"{flag}: {message}"
