@@ -23,6 +23,7 @@ __all__ = [
     "set_user_attrs_in_one_transaction",
     "stale_trial_ids",
     "stop_requested",
+    "update_cached_user_attrs",
 ]
 
 # (module, attribute path) of each private name used below; :func:`check` imports each.
@@ -32,6 +33,7 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("optuna.storages._rdb.models", "TrialUserAttributeModel"),
     ("optuna.storages._rdb.storage", "_create_scoped_session"),
     ("optuna.storages._heartbeat", "BaseHeartbeat"),
+    ("optuna.storages._cached_storage", "_CachedStorage"),
     ("optuna.study._multi_objective", "_get_pareto_front_trials_by_trials"),
 )
 
@@ -90,14 +92,16 @@ def pareto_front(trials: Sequence[Any], directions: Sequence[Any]) -> list[Any]:
     return list(_get_pareto_front_trials_by_trials(list(trials), list(directions)))
 
 
-def set_user_attrs_in_one_transaction(backend: Any, trial_id: int, attrs: Mapping[str, Any]) -> bool:
+def set_user_attrs_in_one_transaction(storage: Any, trial_id: int, attrs: Mapping[str, Any]) -> bool:
     """Set every item of ``attrs`` as a user attribute of a trial in one SQL transaction.
 
     Why private: ``RDBStorage.set_trial_user_attr`` commits once per attribute, and a trial sets
-    a dozen; returns False (nothing done) when ``backend`` is not an RDB storage that allows it.
+    about 70; the RDB storage sits behind Optuna's cache (``_backend``) in a running study.
+    Returns False (nothing done) when ``storage`` is not an RDB storage that allows it.
     """
     from optuna.storages import RDBStorage
 
+    backend = getattr(storage, "_backend", storage)
     if not isinstance(backend, RDBStorage) or not hasattr(backend, "_set_trial_attr_without_commit"):
         return False
     from optuna.storages._rdb import models
@@ -107,6 +111,17 @@ def set_user_attrs_in_one_transaction(backend: Any, trial_id: int, attrs: Mappin
         for key, value in attrs.items():
             backend._set_trial_attr_without_commit(session, models.TrialUserAttributeModel, trial_id, key, value)
     return True
+
+
+def update_cached_user_attrs(trial: Any, attrs: Mapping[str, Any]) -> None:
+    """Keep a running ``trial``'s cached user attributes in step with attributes written to its
+    storage directly (by :func:`set_user_attrs_in_one_transaction`).
+
+    Why private: :class:`optuna.Trial` caches its frozen trial and reads user attributes from it.
+    """
+    cached = getattr(trial, "_cached_frozen_trial", None)
+    if cached is not None:
+        cached.user_attrs.update(attrs)
 
 
 def _resolve(module: str, path: str) -> Any:

@@ -59,3 +59,14 @@ def test_stale_trial_ids_without_heartbeats_is_empty():
     study = optuna.create_study()
     study.ask()
     assert compat.stale_trial_ids(study._storage, study._study_id) == []
+
+
+def test_user_attrs_through_a_running_studys_cached_storage(tmp_path):
+    study = optuna.create_study(storage=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    trial = study.ask()
+    assert compat.set_user_attrs_in_one_transaction(study._storage, trial._trial_id, {"rate_hz": 4.8})
+    compat.update_cached_user_attrs(trial, {"rate_hz": 4.8})
+    assert trial.user_attrs == {"rate_hz": 4.8}
+    assert optuna.load_study(study_name=study.study_name, storage=study._storage).trials[0].user_attrs == {
+        "rate_hz": 4.8
+    }

@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from opsnn_opt._optuna_compat import set_user_attrs_in_one_transaction
+from opsnn_opt._optuna_compat import set_user_attrs_in_one_transaction, update_cached_user_attrs
 
 __all__ = ["set_stored_user_attrs", "set_trial_user_attrs"]
 
 
 def set_stored_user_attrs(storage: Any, trial_id: int, attrs: Mapping[str, Any]) -> None:
     """Set every ``attrs`` item as a user attribute of trial ``trial_id`` in an Optuna ``storage``."""
-    backend = getattr(storage, "_backend", storage)  # through Optuna's cache, when there is one
-    if not set_user_attrs_in_one_transaction(backend, trial_id, attrs):
+    if not set_user_attrs_in_one_transaction(storage, trial_id, attrs):
         for key, value in attrs.items():
             storage.set_trial_user_attr(trial_id, key, value)
 
@@ -29,7 +28,4 @@ def set_stored_user_attrs(storage: Any, trial_id: int, attrs: Mapping[str, Any])
 def set_trial_user_attrs(trial: Any, attrs: Mapping[str, Any]) -> None:
     """Set every ``attrs`` item as a user attribute of the running Optuna ``trial``."""
     set_stored_user_attrs(trial.storage, trial._trial_id, attrs)
-    # The trial object caches its user attributes; keep it in step for code reading them back.
-    cached = getattr(trial, "_cached_frozen_trial", None)
-    if cached is not None:
-        cached.user_attrs.update(attrs)
+    update_cached_user_attrs(trial, attrs)
