@@ -256,6 +256,26 @@ def _recovery(trials_now: list[Any], faults: dict[str, dict[str, Any]], hung_tri
     return recovery
 
 
+def _fault_outcomes(
+    faults: dict[str, dict[str, Any]], trials_now: list[Any], rows: dict[int, Any], procs: dict[int, subprocess.Popen]
+) -> dict[str, dict[str, Any]]:
+    """Each fault injected: the signalled worker's exit code, and its trial's state and row reason."""
+    by_number = {t.number: t for t in trials_now}
+    out: dict[str, dict[str, Any]] = {}
+    for name, f in faults.items():
+        if "trial" not in f:  # the server restart
+            out[name] = {"down_s": f["down_s"]}
+            continue
+        row = rows.get(f["trial"])
+        out[name] = {
+            "trial": f["trial"],
+            "trial_state": by_number[f["trial"]].state.name,
+            "fail_reason": None if row is None else row.fail_reason,
+            "worker_exit_code": procs[f["pid"]].returncode,
+        }
+    return out
+
+
 def _findings(
     opened: Any, store: Any, plan: _Plan, faults: dict[str, dict[str, Any]], procs: dict[int, subprocess.Popen]
 ) -> dict[str, Any]:
@@ -274,6 +294,7 @@ def _findings(
         "hung_trial_reason": None if hung_trial is None else hung_trial.user_attrs.get("fail_reason"),
         "fail_reasons": _fail_reasons(trials_now, rows),
         "recovery_s": _recovery(trials_now, faults, hung_trial),
+        "faults": _fault_outcomes(faults, trials_now, rows, procs),
     }
 
 
