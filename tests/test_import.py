@@ -14,7 +14,22 @@ def test_import_does_not_load_simulators_or_optuna():
     assert out.stdout.strip() == ""
 
 
-def test_version_is_exposed():
-    import opsnn_opt
+def test_version_is_the_installed_distributions_and_needs_no_study_api(capsys):
+    from importlib.metadata import version
 
-    assert opsnn_opt.__version__
+    import opsnn_opt
+    from opsnn_opt._version import __version__
+    from opsnn_opt.cli import main
+
+    installed = version("opsnn_opt")
+    assert opsnn_opt.__version__ == __version__ == installed
+    assert main(["--version"]) == 0  # what the ``opsnn`` console script runs
+    assert capsys.readouterr().out == f"opsnn_opt {installed}\n"
+    # Any layer reads the version from its own module; that loads neither the study API nor Optuna.
+    code = (
+        "import sys; from opsnn_opt._version import __version__; "
+        "loaded = [m for m in sys.modules if m.startswith(('opsnn_opt.study', 'optuna'))]; "
+        "print(__version__, loaded)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == f"{installed} []\n"

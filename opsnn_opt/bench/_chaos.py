@@ -5,7 +5,8 @@ can be followed to its end. During the study the bench SIGKILLs one worker and S
 while each runs a trial, one configuration hangs in its build past ``timeout_s`` (the ``faulty``
 model), and on PostgreSQL (a throwaway cluster of its own) the server is restarted. It reports
 worker crashes, trials by state, lost, duplicated and left-RUNNING configurations, disagreements
-between Optuna and ``opsnn_trial_runs``, and the seconds from each fault to its recovery.
+between Optuna and ``opsnn_trial_runs``, each fault's outcome, and the seconds from each fault to
+its recovery (read from the study by :mod:`opsnn_opt.bench._chaos_findings`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from opsnn_opt.bench._args import names_from, positive_int
+from opsnn_opt.bench._chaos_findings import config_key, findings
+
 __all__ = ["add_parser", "run_chaos"]
 
+#: The stores the bench runs on, each in a database of its own.
+STORES = ("sqlite", "postgresql")
 TIMEOUT_S = 10.0
 # Heartbeats every second; a trial silent for 20 s is stale (a 2-core machine running 8 workers
 # and their simulations can delay a heartbeat by several seconds).
@@ -73,26 +79,123 @@ def _finished(opened: Any) -> int:
     return sum(t.state.is_finished() for t in opened.study.get_trials(deepcopy=False))
 
 
-def _seconds(later: datetime | None, earlier: datetime) -> float | None:
-    return None if later is None else round((later - earlier).total_seconds(), 2)
+@dataclass(frozen=True)
+class _Plan:
+    """The configurations enqueued, in order, and where the faults are among them."""
+
+    configs: list[dict[str, float]]
+    #: The position of the configuration that hangs in its build past ``timeout_s``.
+    hang_at: int
+    #: Fault name -> position of the slow configuration whose worker it signals.
+    slow: dict[str, int]
+
+    @property
+    def hung(self) -> tuple[float, float]:
+        return config_key(self.configs[self.hang_at])
+
+
+def _plan(budget: int, seed: int) -> _Plan:
+    """``budget`` configurations drawn from ``seed``: one hangs, two are slow (to be signalled)."""
+    rng = np.random.default_rng(seed)
+    hang_at = int(rng.integers(budget // 4, budget // 2))
+    slow = {"sigkill": max(1, int(0.15 * budget)), "sigterm": max(2, int(0.3 * budget))}
+    sleeps = {hang_at: HANG_S, **{i: SLOW_S for i in slow.values()}}
+    configs = [
+        {"g_exc_nS": round(float(rng.uniform(1.0, 8.0)), 6), "build_sleep_s": sleeps.get(i, 0.0)} for i in range(budget)
+    ]
+    return _Plan(configs, hang_at, slow)
+
+
+def _create(store: Any, plan: _Plan, seed: int) -> Any:
+    """The study ``chaos``, its budget exactly the plan, every configuration enqueued."""
+    from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study
+    from opsnn_opt.study.worker import set_max_trials
+
+    space = SearchSpace.from_dict(_SPACE, "bench chaos")
+    objective = ObjectiveSpec.from_dict(_OBJECTIVE, "bench chaos", space.populations)
+    opened = create_study("chaos", space, objective, sampler="random", seed=seed, store=store)
+    set_max_trials(opened.study, len(plan.configs))
+    slots = set(plan.slow.values())
+    for i, c in enumerate(plan.configs):
+        opened.study.enqueue_trial(c, user_attrs={"chaos_slot": i} if i in slots else None)
+    return opened
+
+
+def _database(kind: str, root: Path, stack: ExitStack) -> tuple[str, Any]:
+    """The store's URL and, on PostgreSQL, the throwaway server (removed when ``stack`` closes)."""
+    from opsnn_opt.store import ThrowawayPostgres
+
+    if kind != "postgresql":
+        return f"sqlite:///{root / 'chaos.sqlite3'}", None
+    pg = ThrowawayPostgres().start()
+    stack.callback(pg.remove)
+    return pg.url, pg
+
+
+def _start_workers(workers: int, env: dict[str, str], logs: Path, stack: ExitStack) -> dict[int, subprocess.Popen]:
+    """``opsnn worker chaos`` processes by pid, each logging to ``logs/worker-I.log``."""
+    procs: dict[int, subprocess.Popen] = {}
+    for i in range(workers):
+        log = (logs / f"worker-{i}.log").open("wb")
+        stack.callback(log.close)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "opsnn_opt", "worker", "chaos"], stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        procs[p.pid] = p
+    return procs
+
+
+def _signal_slow_worker(opened: Any, procs: dict[int, subprocess.Popen], name: str, position: int) -> dict | None:
+    """Send fault ``name`` to the worker caught in the slow build of ``position``; None if none is yet."""
+    number = _slow_trial(opened, position)
+    pid = None if number is None else _running_worker(opened, procs, number)
+    if pid is None:
+        return None
+    fault = {"at": datetime.now(), "pid": pid, "trial": number, "t": time.monotonic()}
+    os.kill(pid, signal.SIGKILL if name == "sigkill" else signal.SIGTERM)
+    return fault
+
+
+def _inject_faults(
+    opened: Any, procs: dict[int, subprocess.Popen], pg: Any, plan: _Plan, t0: float, deadline_s: float
+) -> dict[str, dict[str, Any]]:
+    """Inject the faults in turn while the workers run, until all have exited or ``deadline_s``
+    (from the monotonic time ``t0``) has passed; returns each fault's time, worker and trial."""
+    faults: dict[str, dict[str, Any]] = {}
+    todo = ["sigkill", "sigterm"] + (["db_restart"] if pg is not None else [])
+    while any(p.poll() is None for p in procs.values()) and time.monotonic() - t0 < deadline_s:
+        if todo and todo[0] == "db_restart":
+            if _finished(opened) >= 0.5 * len(plan.configs):
+                at = datetime.now()
+                pg.restart(down_s=3.0)
+                faults["db_restart"] = {"at": at, "down_s": 3.0}
+                todo.pop(0)
+        elif todo:
+            fault = _signal_slow_worker(opened, procs, todo[0], plan.slow[todo[0]])
+            if fault is not None:
+                faults[todo.pop(0)] = fault
+        if "sigterm" in faults and "exit_s" not in faults["sigterm"]:
+            if procs[faults["sigterm"]["pid"]].poll() is not None:
+                faults["sigterm"]["exit_s"] = round(time.monotonic() - faults["sigterm"]["t"], 2)
+        time.sleep(0.2)
+    return faults
+
+
+def _stop(procs: dict[int, subprocess.Popen]) -> None:
+    for p in procs.values():
+        if p.poll() is None:
+            p.kill()
+        p.wait()
 
 
 def _one_store(
     kind: str, workers: int, trials: int, seed: int, deadline_s: float, keep_logs: Path | None = None
 ) -> dict[str, Any]:
-    from opsnn_opt.store import Store, ThrowawayPostgres
-    from opsnn_opt.study import ObjectiveSpec, SearchSpace, create_study, disagreements
-    from opsnn_opt.study.worker import set_max_trials
+    from opsnn_opt.store import Store
 
     with ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="opsnn-chaos-")))
-        pg = None
-        if kind == "postgresql":
-            pg = ThrowawayPostgres().start()
-            stack.callback(pg.remove)
-            url = pg.url
-        else:
-            url = f"sqlite:///{root / 'chaos.sqlite3'}"
+        url, pg = _database(kind, root, stack)
         env = {
             **os.environ,
             "OPSNN_STORAGE": url,
@@ -102,105 +205,22 @@ def _one_store(
         }
         os.environ["OPSNN_ARTIFACTS"] = env["OPSNN_ARTIFACTS"]
         store = Store(url)
-        space = SearchSpace.from_dict(_SPACE, "bench chaos")
-        objective = ObjectiveSpec.from_dict(_OBJECTIVE, "bench chaos", space.populations)
-        opened = create_study("chaos", space, objective, sampler="random", seed=seed, store=store)
+        stack.callback(store.dispose)
         budget = workers * trials
-        set_max_trials(opened.study, budget)
-        rng = np.random.default_rng(seed)
-        hang_at = int(rng.integers(budget // 4, budget // 2))
-        slow = {"sigkill": max(1, int(0.15 * budget)), "sigterm": max(2, int(0.3 * budget))}
-        sleeps = {hang_at: HANG_S, **{i: SLOW_S for i in slow.values()}}
-        configs = [
-            {"g_exc_nS": round(float(rng.uniform(1.0, 8.0)), 6), "build_sleep_s": sleeps.get(i, 0.0)}
-            for i in range(budget)
-        ]
-        for i, c in enumerate(configs):
-            opened.study.enqueue_trial(c, user_attrs={"chaos_slot": i} if i in slow.values() else None)
+        plan = _plan(budget, seed)
+        opened = _create(store, plan, seed)
 
         t0 = time.monotonic()
         logs = root / "logs"
         logs.mkdir()
-        procs: dict[int, subprocess.Popen] = {}
-        for i in range(workers):
-            log = (logs / f"worker-{i}.log").open("wb")
-            stack.callback(log.close)
-            p = subprocess.Popen(
-                [sys.executable, "-m", "opsnn_opt", "worker", "chaos"], stdout=log, stderr=subprocess.STDOUT, env=env
-            )
-            procs[p.pid] = p
-        faults: dict[str, dict[str, Any]] = {}
-        plan = ["sigkill", "sigterm"] + (["db_restart"] if pg is not None else [])
-        while any(p.poll() is None for p in procs.values()) and time.monotonic() - t0 < deadline_s:
-            if plan and plan[0] == "db_restart":
-                if _finished(opened) >= 0.5 * budget:
-                    at = datetime.now()
-                    pg.restart(down_s=3.0)
-                    faults["db_restart"] = {"at": at, "down_s": 3.0}
-                    plan.pop(0)
-            elif plan:
-                name = plan[0]
-                number = _slow_trial(opened, slow[name])
-                pid = None if number is None else _running_worker(opened, procs, number)
-                if pid is not None:  # caught in its slow build
-                    faults[name] = {"at": datetime.now(), "pid": pid, "trial": number, "t": time.monotonic()}
-                    os.kill(pid, signal.SIGKILL if name == "sigkill" else signal.SIGTERM)
-                    plan.pop(0)
-            if "sigterm" in faults and "exit_s" not in faults["sigterm"]:
-                p = procs[faults["sigterm"]["pid"]]
-                if p.poll() is not None:
-                    faults["sigterm"]["exit_s"] = round(time.monotonic() - faults["sigterm"]["t"], 2)
-            time.sleep(0.2)
+        procs = _start_workers(workers, env, logs, stack)
+        faults = _inject_faults(opened, procs, pg, plan, t0, deadline_s)
         wall_s = time.monotonic() - t0
         timed_out = any(p.poll() is None for p in procs.values())
-        for p in procs.values():
-            if p.poll() is None:
-                p.kill()
-            p.wait()
+        _stop(procs)
         if keep_logs is not None:
             shutil.copytree(logs, keep_logs / kind, dirs_exist_ok=True)
 
-        trials_now = opened.study.get_trials(deepcopy=False)
-        rows = {r.trial_number: r for r in store.runs("chaos")}
-        by_state = Counter(t.state.name for t in trials_now)
-        key = lambda p: (round(float(p["g_exc_nS"]), 6), float(p["build_sleep_s"]))  # noqa: E731
-        complete = Counter(key(t.params) for t in trials_now if t.state.name == "COMPLETE")
-        hung = key(configs[hang_at])
-        lost = [c for c in configs if key(c) != hung and complete[key(c)] == 0]
-        duplicated = [k for k, n in complete.items() if n > 1]
-        left_running = sum(t.state.name == "RUNNING" for t in trials_now) + sum(
-            r.state == "RUNNING" for r in rows.values()
-        )
-        killed = faults.get("sigkill", {}).get("pid")
-        codes = {str(pid): p.returncode for pid, p in procs.items()}
-        crashes = sum(p.returncode != 0 for pid, p in procs.items() if pid != killed)
-
-        def completed_retry(origin: int | None) -> datetime | None:
-            for t in trials_now:
-                attrs = (t.system_attrs.get("retry_history") or []) + [t.user_attrs.get("requeued_from")]
-                if origin in attrs and t.state.name == "COMPLETE":
-                    return t.datetime_complete
-            return None
-
-        recovery: dict[str, Any] = {}
-        by_number = {t.number: t for t in trials_now}
-        for name in ("sigkill", "sigterm"):
-            if name in faults:
-                f = faults[name]
-                recovery[f"{name}_to_trial_failed_s"] = _seconds(by_number[f["trial"]].datetime_complete, f["at"])
-                # A retry joins the end of the queue of enqueued configurations: this includes the wait.
-                recovery[f"{name}_to_retry_complete_s"] = _seconds(completed_retry(f["trial"]), f["at"])
-        if "sigterm" in faults:
-            recovery["sigterm_to_worker_exit_s"] = faults["sigterm"].get("exit_s")
-        if "db_restart" in faults:
-            at = faults["db_restart"]["at"]
-            after = [t.datetime_complete for t in trials_now if t.datetime_complete and t.datetime_complete > at]
-            recovery["db_restart_to_next_complete_s"] = _seconds(min(after) if after else None, at)
-        hung_trial = next((t for t in trials_now if key(t.params) == hung and t.state.is_finished()), None)
-        hang_s = None
-        if hung_trial is not None and hung_trial.datetime_start and hung_trial.datetime_complete:
-            hang_s = _seconds(hung_trial.datetime_complete, hung_trial.datetime_start)
-        recovery["hung_trial_failed_after_s"] = hang_s
         result = {
             "store": kind,
             "workers": workers,
@@ -208,39 +228,25 @@ def _one_store(
             "budget": budget,
             "wall_s": round(wall_s, 1),
             "timed_out": timed_out,
-            "worker_exit_codes": codes,
-            "crashes": crashes,
-            "trials_by_state": dict(by_state),
-            "lost": len(lost),
-            "duplicated": len(duplicated),
-            "left_running": left_running,
-            "disagreements": len(disagreements(opened)),
-            "hung_trial_reason": None if hung_trial is None else hung_trial.user_attrs.get("fail_reason"),
-            "fail_reasons": dict(
-                Counter(
-                    (rows[t.number].fail_reason if t.number in rows else None) or "(no row)"
-                    for t in trials_now
-                    if t.state.name == "FAIL"
-                )
-            ),
-            "recovery_s": recovery,
+            **findings(opened, store, plan.configs, plan.hung, faults, procs),
         }
+        hang_s = result["recovery_s"]["hung_trial_failed_after_s"]
         limit = TIMEOUT_S + 10
         result["targets_met"] = {
-            "no_crash": crashes == 0 and not timed_out,
-            "none_lost_duplicated_or_running": not lost and not duplicated and left_running == 0,
+            "no_crash": result["crashes"] == 0 and not timed_out,
+            "none_lost_duplicated_or_running": (result["lost"], result["duplicated"], result["left_running"])
+            == (0, 0, 0),
             "no_disagreement": result["disagreements"] == 0,
             "hung_trial_failed_in_time": hang_s is not None and hang_s <= limit,
         }
         result["ratios"] = {"hung_trial_failed_after_vs_limit": None if hang_s is None else round(hang_s / limit, 3)}
-        store.dispose()
         return result
 
 
 def run_chaos(
     workers: int = 8,
     trials: int = 25,
-    stores: tuple[str, ...] = ("sqlite", "postgresql"),
+    stores: tuple[str, ...] = STORES,
     seed: int = 1,
     keep_logs: Path | None = None,
 ) -> dict[str, Any]:
@@ -267,22 +273,11 @@ def run_chaos(
     return out
 
 
-def _stores(text: str) -> tuple[str, ...]:
-    import argparse
-
-    names = tuple(s.strip() for s in text.split(",") if s.strip())
-    if not names or any(n not in ("sqlite", "postgresql") for n in names):
-        raise argparse.ArgumentTypeError(f"must be a comma-separated list of sqlite, postgresql; got {text!r}")
-    return names
-
-
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    from opsnn_opt.cli import _positive_int
-
     p = sub.add_parser("chaos", parents=parents, help="workers under SIGKILL, SIGTERM, a hung trial, a DB restart")
-    p.add_argument("--workers", type=_positive_int, default=8)
-    p.add_argument("--trials", type=_positive_int, default=25, help="trials per worker (the study's budget: N × M)")
-    p.add_argument("--stores", type=_stores, default=("sqlite", "postgresql"), help="sqlite,postgresql (default both)")
+    p.add_argument("--workers", type=positive_int, default=8)
+    p.add_argument("--trials", type=positive_int, default=25, help="trials per worker (the study's budget: N × M)")
+    p.add_argument("--stores", type=names_from(STORES), default=STORES, help="sqlite,postgresql (default both)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--logs", type=Path, help="copy the workers' logs into this folder")
     p.set_defaults(

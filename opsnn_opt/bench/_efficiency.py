@@ -22,10 +22,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import at_least_two, names_from
+
 __all__ = ["add_parser", "run_efficiency_bench"]
 
 TARGET_RATIO = 3.0
 SAMPLERS = ("random", "tpe", "gp", "cmaes")
+#: The samplers ``--samplers`` accepts: those of one objective that need no grid.
+SAMPLER_NAMES = ("tpe", "gp", "cmaes", "random", "qmc", "nsga2")
 
 SPACE = {
     "model": "balanced",
@@ -138,24 +142,12 @@ def run_efficiency_bench(
     return result
 
 
-def _samplers_arg(text: str) -> tuple[str, ...]:
-    import argparse
-
-    names = tuple(n.strip() for n in text.split(",") if n.strip())
-    allowed = ("tpe", "gp", "cmaes", "random", "qmc", "nsga2")
-    if not names or any(n not in allowed for n in names):
-        raise argparse.ArgumentTypeError(f"must be names from {', '.join(allowed)} separated by commas; got {text!r}")
-    return names
-
-
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    from opsnn_opt.bench._workers import _at_least_two
-
     p = sub.add_parser("efficiency", parents=parents, help="trials TPE, GP and CMA-ES need against random search")
-    p.add_argument("--samplers", type=_samplers_arg, default=SAMPLERS, help="default: random,tpe,gp,cmaes")
-    p.add_argument("--seeds", type=_at_least_two, default=5, help="studies per sampler (>= 2)")
-    p.add_argument("--n-trials", type=_at_least_two, default=100, help="trials per study (>= 2)")
-    p.add_argument("--n-neurons", type=_at_least_two, default=300)
+    p.add_argument("--samplers", type=names_from(SAMPLER_NAMES), default=SAMPLERS, help="default: random,tpe,gp,cmaes")
+    p.add_argument("--seeds", type=at_least_two, default=5, help="studies per sampler (>= 2)")
+    p.add_argument("--n-trials", type=at_least_two, default=100, help="trials per study (>= 2)")
+    p.add_argument("--n-neurons", type=at_least_two, default=300)
     p.add_argument("--simtime", type=float, default=300.0, metavar="MS")
     p.add_argument("--threshold", type=float, default=None, help="cost threshold (default: random's median best)")
     p.set_defaults(

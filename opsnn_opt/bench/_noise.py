@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import at_least_two
+
 __all__ = ["add_parser", "run_noise_bench"]
 
 #: A point of the demo's space with asynchronous irregular activity at a few Hz.
@@ -125,14 +127,12 @@ def run_noise_bench(
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    from opsnn_opt.bench._workers import _at_least_two
-
     p = sub.add_parser("noise", parents=parents, help="the objective's spread over seeds; do replicates pick better?")
-    p.add_argument("--n-neurons", type=_at_least_two, default=300)
+    p.add_argument("--n-neurons", type=at_least_two, default=300)
     p.add_argument("--simtime", type=float, default=300.0, metavar="MS")
-    p.add_argument("--seeds", type=_at_least_two, default=10, help="seeds at the one configuration (>= 2)")
-    p.add_argument("--n-trials", type=_at_least_two, default=12, help="trials of each of the two studies (>= 2)")
-    p.add_argument("--top", type=_at_least_two, default=4, help="best trials re-evaluated with 5 replicates (>= 2)")
+    p.add_argument("--seeds", type=at_least_two, default=10, help="seeds at the one configuration (>= 2)")
+    p.add_argument("--n-trials", type=at_least_two, default=12, help="trials of each of the two studies (>= 2)")
+    p.add_argument("--top", type=at_least_two, default=4, help="best trials re-evaluated with 5 replicates (>= 2)")
     p.add_argument("--study", help="take the configuration from this study's best trial (in --storage)")
     p.set_defaults(
         bench=lambda a: run_noise_bench(a.n_neurons, a.simtime, a.seeds, a.n_trials, a.top, a.study, a.storage),

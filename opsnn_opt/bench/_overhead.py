@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import parse_sizes
 from opsnn_opt.bench._common import best_of
-from opsnn_opt.errors import ConfigError
 
-__all__ = ["add_parser", "parse_sizes", "run_overhead_bench"]
+__all__ = ["add_parser", "run_overhead_bench"]
 
 TARGET_BUILD_RATIO = 1.3
 TARGET_OVERHEAD_EXCL_BUILD = 0.03
@@ -134,17 +134,6 @@ def run_overhead_bench(
         "targets": targets,
         "targets_met": met,
     }
-
-
-def parse_sizes(text: str) -> tuple[int, ...]:
-    """``--sizes``: whole numbers >= 5 separated by commas."""
-    try:
-        sizes = tuple(int(s) for s in text.split(",") if s)
-    except ValueError:
-        sizes = ()
-    if not sizes or min(sizes) < 5:
-        raise ConfigError(f"--sizes must be whole numbers >= 5 separated by commas; got {text!r}")
-    return sizes
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import at_least_two
+
 __all__ = ["add_parser", "run_prune_bench"]
 
 TARGET_SAVED = 0.5
@@ -110,12 +112,10 @@ def run_prune_bench(scale: float = 0.11, simtime_ms: float = 300.0, n_side: int 
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
-    from opsnn_opt.bench._workers import _at_least_two
-
     p = sub.add_parser("prune", parents=parents, help="simulated time pruning saves on Brunel's g-eta plane")
     p.add_argument("--scale", type=float, default=0.11, help="Brunel network scale (default 0.11, near the smallest)")
     p.add_argument("--simtime", type=float, default=300.0, metavar="MS")
-    p.add_argument("--grid", type=_at_least_two, default=5, help="points per axis of the g-eta grid (>= 2)")
+    p.add_argument("--grid", type=at_least_two, default=5, help="points per axis of the g-eta grid (>= 2)")
     p.set_defaults(
         bench=lambda a: run_prune_bench(a.scale, a.simtime, a.grid),
         bench_settings=lambda a: {"scale": a.scale, "simtime_ms": a.simtime, "grid": a.grid},

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from opsnn_opt.io import write_atomically
 
 __all__ = ["plot_scan"]
 
@@ -51,10 +52,8 @@ def plot_scan(
             ax.legend(fontsize=7, title="dots: measured, -: fit, :: seed", title_fontsize=7)
     fig.suptitle("opsnn bench scan: balanced network on NEST")
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.png")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    try:
+        write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
+    finally:
+        plt.close(fig)
+    return Path(path)

@@ -115,7 +115,7 @@ def add_parser(sub: Any, parents: list[Any]) -> None:
     p.add_argument("--repeats", type=int, default=1, help="runs per side; the median is compared")
 
     def bench(a: Any) -> dict[str, Any]:
-        from opsnn_opt.bench._overhead import parse_sizes
+        from opsnn_opt.bench._args import parse_sizes
 
         return run_seed_bench(parse_sizes(a.sizes), a.simtime, a.repeats)
 

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import at_least_two
+
 __all__ = ["add_parser", "run_workers_bench"]
 
 TARGET_SPEEDUP_2_WORKERS = 1.8
@@ -64,17 +66,9 @@ def run_workers_bench(
     return result
 
 
-def _at_least_two(text: str) -> int:
-    import argparse
-
-    if not text.isdigit() or int(text) < 2:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 2; got {text!r}")
-    return int(text)
-
-
 def add_parser(sub: Any, parents: list[Any]) -> None:
     p = sub.add_parser("workers", parents=parents, help="study throughput with 1 and 2 local workers")
-    p.add_argument("--n-trials", type=_at_least_two, default=8, help="trials per worker count (>= 2)")
+    p.add_argument("--n-trials", type=at_least_two, default=8, help="trials per worker count (>= 2)")
     p.add_argument("--n-neurons", type=int, default=1000)
     p.add_argument("--simtime", type=float, default=1000.0, metavar="MS")
     p.set_defaults(
