@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "opsnn_opt"
 # Modules of the base layer: any package may import them, private or not.
-BASE = {"errors", "params", "_version", "_mask", "_plugins", "_env", "_optuna_compat", "__main__"}
+BASE = {"errors", "params", "_version", "_mask", "_plugins", "_env", "_optuna_compat", "_argtypes", "__main__"}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from opsnn_opt.cli import _bench, _cluster, _models, _plots_study, _run, _study, _trials, _worker
 from opsnn_opt.cli._common import artifact_store_option, storage_options
 from opsnn_opt.cli._errors import in_cli_terms
-from opsnn_opt.cli._types import positive_int as _positive_int  # noqa: F401  (bench/_chaos, until it stops)
 from opsnn_opt.errors import OpsnnError
 
 __all__ = ["build_parser", "main", "main_entry"]

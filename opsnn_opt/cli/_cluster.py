@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from opsnn_opt.cli._types import port_number, positive_int
+from opsnn_opt._argtypes import port_number, positive_int
 
 __all__ = ["add_commands"]
 

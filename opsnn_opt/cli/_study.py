@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from opsnn_opt._argtypes import positive_int
 from opsnn_opt.cli import _pareto, _plots_study, _worker
 from opsnn_opt.cli._common import format_params, open_named_study, print_json
-from opsnn_opt.cli._types import positive_int
 from opsnn_opt.errors import ConfigError
 
 __all__ = ["add_commands"]

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt._argtypes import whole_number
 from opsnn_opt.cli._common import open_named_study
-from opsnn_opt.cli._types import whole_number
 from opsnn_opt.errors import ConfigError
 
 __all__ = ["add_commands"]

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
+from opsnn_opt._argtypes import max_trials_or_none, positive_float, positive_int
 from opsnn_opt.cli._common import open_named_study
-from opsnn_opt.cli._types import max_trials_or_none, positive_float, positive_int
 
 __all__ = ["add_limit_options", "add_study_commands", "add_worker_command", "limit_args"]
 
