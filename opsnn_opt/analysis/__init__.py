@@ -3,9 +3,9 @@
 Where things live: ``_spikes`` (the :class:`SpikeData` arrays; neo is converted once, at the
 boundary, by :func:`opsnn_opt.io.recording_from_block`); one module per family of metrics:
 ``_rates``, ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked``
-(latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names
-them, and ``_plugins`` adds user metrics (:func:`metric`, the ``opsnn_opt.metrics`` entry
-points, an objective's ``[[plugins]]``).
+(latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_table`` names
+them, ``_plugins`` adds user metrics to that table (:func:`metric`, the ``opsnn_opt.metrics`` entry
+points, an objective's ``[[plugins]]``) and ``_registry`` looks names up and computes them.
 """
 
 from opsnn_opt.analysis._evoked import (
@@ -29,9 +29,6 @@ from opsnn_opt.analysis._rates import (
     spike_counts,
 )
 from opsnn_opt.analysis._registry import (
-    ALIASES,
-    METRICS,
-    Metric,
     check_metric_name,
     compute_metrics,
     default_metric_names,
@@ -47,6 +44,7 @@ from opsnn_opt.analysis._synchrony import (
     population_fano,
     spike_count_correlation,
 )
+from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
 
 __all__ = [
     "ALIASES",
