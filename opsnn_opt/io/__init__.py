@@ -25,7 +25,13 @@ from opsnn_opt.io._api import (
     write_recording,
 )
 from opsnn_opt.io._bench import bench_io, synthetic_block
-from opsnn_opt.io._recording import PopulationRecording, Recording, recording_from_block
+from opsnn_opt.io._recording import (
+    PopulationRecording,
+    Recording,
+    recording_from_block,
+    spike_data_from_block,
+    spike_data_from_segment,
+)
 
 __all__ = [
     "FORMATS",
@@ -38,6 +44,8 @@ __all__ = [
     "read_metadata",
     "read_recording",
     "recording_from_block",
+    "spike_data_from_block",
+    "spike_data_from_segment",
     "synthetic_block",
     "write_block",
     "write_recording",

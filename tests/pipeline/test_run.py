@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import compute_metrics
 from opsnn_opt.backends import get_backend
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io import read_block, read_metadata
+from opsnn_opt.io import read_block, read_metadata, spike_data_from_segment
 from opsnn_opt.pipeline import RunSpec, run
 
 SMALL = {"n_neurons": 80, "p_connect": 0.1, "input_rate_hz": 500.0}
@@ -20,7 +20,7 @@ def backend():
 
 
 def _spikes(path):
-    return SpikeData.from_segment(read_block(path).segments[0])
+    return spike_data_from_segment(read_block(path).segments[0])
 
 
 def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
