@@ -2,7 +2,8 @@
 
 The built-ins are in ``MODELS``; :func:`get_model` also finds installed plug-ins (entry-point
 group ``opsnn_opt.models``) and ``package.module:Class`` references. Model code connects cells
-through the simulator-neutral helpers of :mod:`opsnn_opt.models.connectors`.
+through the simulator-neutral helpers of :mod:`opsnn_opt.models.connectors`, and wire a
+stimulus (:mod:`opsnn_opt.stimuli`, numpy spikes) onto their cells with :func:`add_stimulus`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from opsnn_opt.models._plugins import (
     get_model,
     model_reference,
 )
+from opsnn_opt.models._stimulus import add_stimulus, poisson_background, spike_source_array
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -26,9 +28,12 @@ __all__ = [
     "Model",
     "ModelEntry",
     "Network",
+    "add_stimulus",
     "available_models",
     "check_model_class",
     "connectors",
     "get_model",
     "model_reference",
+    "poisson_background",
+    "spike_source_array",
 ]

@@ -24,9 +24,10 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._stimulus import add_stimulus
 from opsnn_opt.models.connectors import fixed_probability, independent_poisson, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
-from opsnn_opt.stimuli import add_stimulus, grid_field_positions, stimulus_annotation, stimulus_params
+from opsnn_opt.stimuli import grid_field_positions, stimulus_annotation, stimulus_params
 
 __all__ = ["Balanced"]
 
