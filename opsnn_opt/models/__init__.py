@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from opsnn_opt.models import connectors
 from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._native import NativePaths, native_paths, register_native_paths
 from opsnn_opt.models._plugins import (
     ENTRY_POINT_GROUP,
     MODELS,
@@ -27,6 +28,7 @@ __all__ = [
     "ConnectionRule",
     "Model",
     "ModelEntry",
+    "NativePaths",
     "Network",
     "add_stimulus",
     "available_models",
@@ -34,6 +36,8 @@ __all__ = [
     "connectors",
     "get_model",
     "model_reference",
+    "native_paths",
     "poisson_background",
+    "register_native_paths",
     "spike_source_array",
 ]
