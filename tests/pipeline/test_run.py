@@ -94,6 +94,15 @@ def test_delay_below_the_time_step_is_refused_before_simulating():
         RunSpec.create("balanced", {"delay_ms": 0.2}, timestep_ms=0.5)
 
 
+def test_a_results_folder_that_cannot_be_made_names_the_field_not_a_flag(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    spec = RunSpec.create("balanced", SMALL, simtime_ms=20.0)
+    with pytest.raises(ConfigError, match=r"^out: cannot create the results folder .*file/run") as info:
+        run(spec, blocker / "run")
+    assert info.value.field == "out"
+
+
 def test_too_few_neurons_for_both_populations():
     with pytest.raises(ConfigError, match="at least one E and one I cell"):
         RunSpec.create("balanced", {"n_neurons": 5, "exc_fraction": 0.95})
