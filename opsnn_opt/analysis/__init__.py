@@ -28,7 +28,7 @@ from opsnn_opt.analysis._irregularity import (
 )
 from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
 from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
-from opsnn_opt.analysis._plugins import MetricError, load_metric, metric, metric_origin
+from opsnn_opt.analysis._plugins import MetricError, broken_metrics, load_metric, metric, metric_origin
 from opsnn_opt.analysis._rates import (
     mean_rate_hz,
     neuron_rates_hz,
@@ -74,6 +74,7 @@ __all__ = [
     "activity_spread",
     "argsort_by_neuron",
     "binned_counts",
+    "broken_metrics",
     "check_metric_name",
     "classify_state",
     "compute_metrics",

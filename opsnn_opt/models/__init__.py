@@ -9,7 +9,9 @@ stimulus (:mod:`opsnn_opt.stimuli`, numpy spikes) onto their cells with :func:`a
 from __future__ import annotations
 
 from opsnn_opt.models import connectors
+from opsnn_opt.models._balanced import BALANCED_CELL_PARAMS, Balanced
 from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._brunel import Brunel
 from opsnn_opt.models._native import NativePaths, native_paths, register_native_paths
 from opsnn_opt.models._plugins import (
     ENTRY_POINT_GROUP,
@@ -21,15 +23,20 @@ from opsnn_opt.models._plugins import (
     model_reference,
 )
 from opsnn_opt.models._stimulus import add_stimulus, poisson_background, spike_source_array
+from opsnn_opt.models._v1_sheet import V1Sheet
 
 __all__ = [
+    "BALANCED_CELL_PARAMS",
     "ENTRY_POINT_GROUP",
     "MODELS",
+    "Balanced",
+    "Brunel",
     "ConnectionRule",
     "Model",
     "ModelEntry",
     "NativePaths",
     "Network",
+    "V1Sheet",
     "add_stimulus",
     "available_models",
     "check_model_class",
