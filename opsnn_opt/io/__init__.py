@@ -1,6 +1,9 @@
 """Results files: a run's flat :class:`Recording` (or any neo Block) plus run metadata, written
 atomically, read back by content.
 
+:func:`write_atomically` is the package's one atomic write (a temporary sibling, then
+``os.replace``); every module that replaces a file uses it.
+
 Formats (see :data:`FORMATS`):
 
 ``"nix"``
@@ -24,6 +27,7 @@ from opsnn_opt.io._api import (
     write_block,
     write_recording,
 )
+from opsnn_opt.io._atomic import write_atomically
 from opsnn_opt.io._bench import bench_io, synthetic_block
 from opsnn_opt.io._recording import (
     PopulationRecording,
@@ -47,6 +51,7 @@ __all__ = [
     "spike_data_from_block",
     "spike_data_from_segment",
     "synthetic_block",
+    "write_atomically",
     "write_block",
     "write_recording",
 ]
