@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from opsnn_opt._version import __version__
 from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names
-from opsnn_opt.backends import Backend, get_backend
-from opsnn_opt.backends._recording import Recorders
+from opsnn_opt.backends import Backend, Recorders, get_backend
 from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
-from opsnn_opt.models import Network, get_model
+from opsnn_opt.models import Model, Network, get_model
 from opsnn_opt.params import Param, ParamTable
+
+if TYPE_CHECKING:
+    from opsnn_opt.io import Recording
 
 __all__ = ["RUN_SETTINGS", "ChunkCallback", "RunResult", "RunSpec", "record_network", "run"]
 
@@ -215,60 +217,35 @@ def run(
         :class:`~opsnn_opt.analysis.SpikeAccumulator` of the spikes so far, which reads only
         the new spikes from the simulator; it may raise (for example to prune) and the run
         stops there, with the simulator released.
+
+    Raises
+    ------
+    ConfigError
+        If the results folder cannot be created (``field="out"``), before anything is simulated.
+    SimulationError
+        If the simulator fails; the message names the model and the backend.
     """
     backend = backend or get_backend(spec.backend)
     model = get_model(spec.model)
-    timings: dict[str, float] = {}
-    try:  # a bad folder fails before anything is simulated
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"--out: cannot create the results folder {out_dir}: {exc.strerror}") from None
+    _make_results_folder(out_dir)
     _reset_peak_rss()
+    timings: dict[str, float] = {}
     clock = _Clock(timings)
     with _simulator_errors(spec):
         backend.prepare()
-    from opsnn_opt.io import write_recording
+    from opsnn_opt.io import write_recording  # the writers' imports count in import_s
 
     clock.lap("import_s")
-    backend.use_folder(Path(out_dir).resolve())
-    try:
-        with _simulator_errors(spec):
-            sim = backend.setup(
-                timestep_ms=spec.timestep_ms,
-                seed=spec.seed,
-                delays_ms=model.delays_ms(spec.params),
-                threads=spec.threads,
-            )
-            network = model.build(sim, spec.params)
-            record_network(network, spec.record_v_cells)
-            recorders = backend.recorders(network)
-        clock.lap("build_s")
-        _simulate(spec, backend, recorders, network, on_chunk, clock)
-        with _simulator_errors(spec):
-            recording = recorders.collect(spec.simtime_ms)
-    finally:
-        backend.end()
-    clock.lap("collect_s")
+    recording = _build_simulate_collect(spec, model, backend, out_dir, on_chunk, clock)
 
     run_versions = versions(backend)
     path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
-    metadata = {
-        "model": spec.model,
-        "backend": spec.backend,
-        "params": dict(spec.params),
-        "seed": spec.seed,
-        "simtime_ms": spec.simtime_ms,
-        "timestep_ms": spec.timestep_ms,
-        "threads": spec.threads,
-        "provenance": run_versions,
-    }
     unavailable, resources = backend.data_unavailable, backend.resources()
-    metadata.update({k: v for k, v in (("metrics_unavailable", unavailable), ("resources", resources)) if v})
     write_recording(
         recording,
         path,
         format=spec.results_format,
-        metadata=metadata,
+        metadata=_metadata(spec, run_versions, unavailable, resources),
         name=spec.model,
         description=f"opsnn_opt run of {spec.model}",
     )
@@ -290,6 +267,65 @@ def run(
         metrics_unavailable=unavailable,
         resources=resources,
     )
+
+
+def _make_results_folder(out_dir: str | Path) -> None:
+    """Create the results folder now, so that a bad folder fails before anything is simulated."""
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"out: cannot create the results folder {out_dir}: {exc.strerror}", field="out") from None
+
+
+def _build_simulate_collect(
+    spec: RunSpec,
+    model: Model,
+    backend: Backend,
+    out_dir: str | Path,
+    on_chunk: ChunkCallback | None,
+    clock: _Clock,
+) -> Recording:
+    """Build the network, simulate it in chunks and read its recordings out, then release the
+    simulator (also when a step raises). Laps ``build_s``, ``sim_s``, ``checks_s`` and ``collect_s``."""
+    backend.use_folder(Path(out_dir).resolve())
+    try:
+        with _simulator_errors(spec):
+            sim = backend.setup(
+                timestep_ms=spec.timestep_ms,
+                seed=spec.seed,
+                delays_ms=model.delays_ms(spec.params),
+                threads=spec.threads,
+            )
+            network = model.build(sim, spec.params)
+            record_network(network, spec.record_v_cells)
+            recorders = backend.recorders(network)
+        clock.lap("build_s")
+        _simulate(spec, backend, recorders, network, on_chunk, clock)
+        with _simulator_errors(spec):
+            recording = recorders.collect(spec.simtime_ms)
+    finally:
+        backend.end()
+    clock.lap("collect_s")
+    return recording
+
+
+def _metadata(
+    spec: RunSpec, run_versions: Mapping[str, str], unavailable: str | None, resources: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The run metadata stored in the results file; ``metrics_unavailable`` and ``resources``
+    only when the backend sets them."""
+    metadata: dict[str, Any] = {
+        "model": spec.model,
+        "backend": spec.backend,
+        "params": dict(spec.params),
+        "seed": spec.seed,
+        "simtime_ms": spec.simtime_ms,
+        "timestep_ms": spec.timestep_ms,
+        "threads": spec.threads,
+        "provenance": run_versions,
+    }
+    metadata.update({k: v for k, v in (("metrics_unavailable", unavailable), ("resources", resources)) if v})
+    return metadata
 
 
 class _Clock:

@@ -1,11 +1,12 @@
 """Analysis metrics: pure functions over flat spike arrays, and the registry of their names.
 
 Where things live: ``_spikes`` (the :class:`SpikeData` arrays; neo is converted once, at the
-boundary, by :func:`opsnn_opt.io.recording_from_block`); one module per family of metrics:
+boundary, by :func:`opsnn_opt.io.spike_data_from_block`); one module per family of metrics:
 ``_rates``, ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked``
-(latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_registry`` names
-them, and ``_plugins`` adds user metrics (:func:`metric`, the ``opsnn_opt.metrics`` entry
-points, an objective's ``[[plugins]]``).
+(latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_table`` names
+them, ``_plugins`` adds user metrics to that table (:func:`metric`, the ``opsnn_opt.metrics``
+entry points, an objective's ``[[plugins]]``) and ``_registry`` looks names up and computes
+them.
 """
 
 from opsnn_opt.analysis._evoked import (
@@ -17,10 +18,17 @@ from opsnn_opt.analysis._evoked import (
 )
 from opsnn_opt.analysis._incremental import SpikeAccumulator
 from opsnn_opt.analysis._inputs import MetricInput
-from opsnn_opt.analysis._irregularity import IsiStats, cv2_isi, cv_isi, isi_stats, lv_isi
+from opsnn_opt.analysis._irregularity import (
+    IsiStats,
+    argsort_by_neuron,
+    cv2_isi,
+    cv_isi,
+    isi_stats,
+    lv_isi,
+)
 from opsnn_opt.analysis._oscillation import OscillationPeak, oscillation_peak, population_rate_hz, rate_spectrum
 from opsnn_opt.analysis._phase_waves import PhaseWaves, RateMaps, phase_waves, rate_maps
-from opsnn_opt.analysis._plugins import MetricError, load_metric, metric, metric_origin
+from opsnn_opt.analysis._plugins import MetricError, broken_metrics, load_metric, metric, metric_origin
 from opsnn_opt.analysis._rates import (
     mean_rate_hz,
     neuron_rates_hz,
@@ -29,9 +37,6 @@ from opsnn_opt.analysis._rates import (
     spike_counts,
 )
 from opsnn_opt.analysis._registry import (
-    ALIASES,
-    METRICS,
-    Metric,
     check_metric_name,
     compute_metrics,
     default_metric_names,
@@ -47,6 +52,7 @@ from opsnn_opt.analysis._synchrony import (
     population_fano,
     spike_count_correlation,
 )
+from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
 
 __all__ = [
     "ALIASES",
@@ -66,7 +72,9 @@ __all__ = [
     "SpreadFit",
     "StateThresholds",
     "activity_spread",
+    "argsort_by_neuron",
     "binned_counts",
+    "broken_metrics",
     "check_metric_name",
     "classify_state",
     "compute_metrics",

@@ -178,21 +178,9 @@ def activity_spread(
     d2 = ((positions_mm - center_mm) ** 2).sum(axis=1)
     placed = np.isfinite(d2)
     d2 = np.where(placed, d2, 0.0)
-    keep = (times_ms >= onset_ms) & placed[senders]
-    if not keep.any() or not placed.any():
+    if not placed.any() or not ((times_ms >= onset_ms) & placed[senders]).any():
         return SpreadFit(nan, nan, np.empty(0), np.empty(0))
-    b = np.floor((times_ms[keep] - onset_ms) / bin_ms).astype(np.int64)
-    n = np.bincount(b).astype(np.float64)
-    sum_d2 = np.bincount(b, weights=d2[senders[keep]])
-    clean = np.ones(n.size, dtype=bool)
-    if t_start_ms is not None and onset_ms > t_start_ms:
-        # Remove the spontaneous activity expected in each bin, from the rates before onset.
-        before = (times_ms >= t_start_ms) & (times_ms < onset_ms) & placed[senders]
-        per_bin = bin_ms / (onset_ms - t_start_ms)
-        background_d2 = d2[senders[before]].sum() * per_bin
-        clean = background_d2 <= max_background * sum_d2
-        n -= before.sum() * per_bin
-        sum_d2 -= background_d2
+    n, sum_d2, clean = _evoked_bins(times_ms, senders, d2, placed, onset_ms, t_start_ms, bin_ms, max_background)
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma = np.sqrt(np.maximum(sum_d2, 0.0) / n)
     t = (np.arange(n.size) + 0.5) * bin_ms
@@ -207,3 +195,32 @@ def activity_spread(
     speed = theilslopes(sigma, t)[0]
     diffusion = theilslopes(sigma**2, t)[0] / 4.0
     return SpreadFit(float(speed), float(diffusion), t, sigma)
+
+
+def _evoked_bins(
+    times_ms: np.ndarray,
+    senders: np.ndarray,
+    d2: np.ndarray,
+    placed: np.ndarray,
+    onset_ms: float,
+    t_start_ms: float | None,
+    bin_ms: float,
+    max_background: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per bin after onset: spike count, sum of squared distances ``d2`` (mm²) of the spiking
+    neurons, and whether the bin is clean (see :func:`activity_spread`), with the background
+    of ``[t_start_ms, onset_ms)`` subtracted when there is one."""
+    keep = (times_ms >= onset_ms) & placed[senders]
+    b = np.floor((times_ms[keep] - onset_ms) / bin_ms).astype(np.int64)
+    n = np.bincount(b).astype(np.float64)
+    sum_d2 = np.bincount(b, weights=d2[senders[keep]])
+    clean = np.ones(n.size, dtype=bool)
+    if t_start_ms is not None and onset_ms > t_start_ms:
+        # Remove the spontaneous activity expected in each bin, from the rates before onset.
+        before = (times_ms >= t_start_ms) & (times_ms < onset_ms) & placed[senders]
+        per_bin = bin_ms / (onset_ms - t_start_ms)
+        background_d2 = d2[senders[before]].sum() * per_bin
+        clean = background_d2 <= max_background * sum_d2
+        n -= before.sum() * per_bin
+        sum_d2 -= background_d2
+    return n, sum_d2, clean

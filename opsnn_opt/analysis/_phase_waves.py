@@ -264,6 +264,29 @@ def phase_waves(
     if edge_frames is None:
         edge_frames = int(np.ceil(500.0 / np.sqrt(band[0] * band[1]) / maps.bin_ms))
     edge = min(edge_frames, (n_frames - 3) // 2)
+    gx, gy, w = _phase_gradients(z, maps, edge, active_fraction)
+    pgd, speed, radial = _frame_statistics(gx, gy, w, maps, center_mm, pgd_threshold)
+    if not np.isfinite(pgd).any():
+        return empty
+    waves = pgd >= pgd_threshold
+    return PhaseWaves(
+        pgd,
+        float(np.nanmean(pgd)),
+        float(np.mean(waves[np.isfinite(pgd)])),
+        float(np.nanmedian(speed)) if np.isfinite(speed).any() else nan,
+        _direction_deg(gx, gy, pgd, waves),
+        float(np.nanmean(radial)),
+        (float(band[0]), float(band[1])),
+    )
+
+
+def _phase_gradients(
+    z: np.ndarray, maps: RateMaps, edge: int, active_fraction: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The phase gradient (rad/mm) and frequency (rad/ms) of the inner cells, shape
+    ``(n_frames, n_cells)`` each, without ``edge`` frames at each end; nan where a cell is
+    inactive or empty (see :func:`phase_waves`' ``active_fraction``)."""
+    n_frames = z.shape[0]
     empty_cell = np.isnan(z[0, 1:-1, 1:-1]).ravel()
     z = np.nan_to_num(z[edge : n_frames - edge])  # empty cells: 0, which adds nothing to the sums
     # Central circular differences angle(z[k+1] conj(z[k-1])) / (2 step); the products are summed
@@ -280,6 +303,13 @@ def phase_waves(
     inactive |= empty_cell
     if inactive.any():
         gx[inactive] = gy[inactive] = w[inactive] = np.nan
+    return gx, gy, w
+
+
+def _frame_statistics(
+    gx: np.ndarray, gy: np.ndarray, w: np.ndarray, maps: RateMaps, center_mm: np.ndarray, pgd_threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """PGD, speed (mm/ms) and radial index of each frame, from :func:`_phase_gradients`."""
     norm = np.hypot(gx, gy)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without an active cell: nan
@@ -292,20 +322,14 @@ def phase_waves(
         cx, cy = np.meshgrid(maps.x_mm[1:-1] - center_mm[0], maps.y_mm[1:-1] - center_mm[1])
         r = np.hypot(cx, cy).ravel()
         radial = np.nanmean((-gx * cx.ravel() - gy * cy.ravel()) / (norm * np.where(r > 0, r, np.nan)), axis=1)
-    if not np.isfinite(pgd).any():
-        return empty
-    waves = pgd >= pgd_threshold
-    direction = nan
-    if waves.any():
-        mx, my = -np.nanmean(gx[waves], axis=1), -np.nanmean(gy[waves], axis=1)
-        weight = pgd[waves] / np.maximum(np.hypot(mx, my), 1e-300)
-        direction = float(np.degrees(np.arctan2((my * weight).sum(), (mx * weight).sum())) % 360.0)
-    return PhaseWaves(
-        pgd,
-        float(np.nanmean(pgd)),
-        float(np.mean(waves[np.isfinite(pgd)])),
-        float(np.nanmedian(speed)) if np.isfinite(speed).any() else nan,
-        direction,
-        float(np.nanmean(radial)),
-        (float(band[0]), float(band[1])),
-    )
+    return pgd, speed, radial
+
+
+def _direction_deg(gx: np.ndarray, gy: np.ndarray, pgd: np.ndarray, waves: np.ndarray) -> float:
+    """Direction of travel in [0, 360) degrees: the PGD-weighted circular mean of the plane-wave
+    frames' mean -∇φ; nan without such frames."""
+    if not waves.any():
+        return float("nan")
+    mx, my = -np.nanmean(gx[waves], axis=1), -np.nanmean(gy[waves], axis=1)
+    weight = pgd[waves] / np.maximum(np.hypot(mx, my), 1e-300)
+    return float(np.degrees(np.arctan2((my * weight).sum(), (mx * weight).sum())) % 360.0)

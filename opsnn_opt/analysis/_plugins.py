@@ -29,7 +29,7 @@ from typing import Any
 
 from opsnn_opt._plugins import entry_point_origin, entry_points, import_object, one_line, reference_of
 from opsnn_opt.analysis._inputs import MetricInput
-from opsnn_opt.analysis._registry import ALIASES, METRICS, Metric
+from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
 from opsnn_opt.errors import ConfigError, OpsnnError
 
 __all__ = [

@@ -1,6 +1,7 @@
 """Flat spike data: the one structure every metric reads.
 
-Neo objects are converted once, at the boundary (:func:`opsnn_opt.io.recording_from_block`). Metrics then
+Neo objects are converted once, at the boundary, by :mod:`opsnn_opt.io`
+(:func:`~opsnn_opt.io.spike_data_from_block`, :func:`~opsnn_opt.io.recording_from_block`). Metrics then
 work on plain arrays: spike times in ms and sender indices ``0 .. n_neurons-1``, with
 populations as contiguous index ranges; optionally neuron positions in mm and membrane
 potentials in mV.
@@ -10,14 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from opsnn_opt.analysis._irregularity import sorted_by_neuron
-
-if TYPE_CHECKING:  # neo is imported only where blocks are converted
-    import neo
 
 __all__ = ["SpikeData"]
 
@@ -255,31 +252,3 @@ class SpikeData:
             positions_mm=xyz,
             **extra,
         )
-
-    @classmethod
-    def from_segment(cls, segment: neo.Segment) -> SpikeData:
-        """Convert a neo ``Segment``: spikes, and V_m (AnalogSignals named ``"v"``) when recorded.
-
-        Trains are grouped by their ``source_population`` annotation; a train's index within
-        its population is its ``source_index`` annotation when present, else its position among
-        that population's trains. See :func:`opsnn_opt.io.recording_from_block`.
-        """
-        import neo
-
-        block = neo.Block()
-        block.segments.append(segment)
-        return cls.from_block(block)
-
-    @classmethod
-    def from_block(cls, block: neo.Block) -> SpikeData:
-        """Convert a neo ``Block``: its first segment, plus positions and stimulus annotations.
-
-        Reads ``block.annotations["positions_mm"]`` (population -> ``(n, 3)`` mm) and the
-        stimulus centre and onset when annotated (``"stimulus_center_mm"``,
-        ``"stimulus_onset_ms"``, or the ``"centre_mm"`` and ``"onset_ms"`` of a ``"stimulus"``
-        dict). Neo is converted by the one converter of the results files,
-        :func:`opsnn_opt.io.recording_from_block`.
-        """
-        from opsnn_opt.io._recording import recording_from_block
-
-        return recording_from_block(block).spike_data()

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from opsnn_opt.backends._base import Backend, delay_range
-from opsnn_opt.backends._native import NativePaths, native_paths
+from opsnn_opt.backends._recording import NewSpikes, PyNNRecorders, Recorders
 from opsnn_opt.errors import ConfigError
+from opsnn_opt.models import NativePaths, native_paths  # the interface backends implement, kept here too
 
-__all__ = ["BACKENDS", "Backend", "NativePaths", "delay_range", "get_backend", "native_paths"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "NativePaths",
+    "NewSpikes",
+    "PyNNRecorders",
+    "Recorders",
+    "delay_range",
+    "get_backend",
+    "native_paths",
+]
 
 BACKENDS: tuple[str, ...] = ("nest", "spinnaker")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from opsnn_opt.backends._recording import PyNNRecorders, Recorders
+
 if TYPE_CHECKING:
-    from opsnn_opt.backends._recording import Recorders
     from opsnn_opt.models import Model, Network
 
 __all__ = ["Backend", "delay_range"]
@@ -120,6 +121,4 @@ class Backend(ABC):
         The default reads through PyNN's ``get_data`` (neo, converted at once); a backend that
         can read its simulator's recorders directly overrides this.
         """
-        from opsnn_opt.backends._recording import PyNNRecorders
-
         return PyNNRecorders(network)

@@ -10,8 +10,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from opsnn_opt.backends._base import Backend, delay_range
-from opsnn_opt.backends._nest_connectors import patch_pynn_nest
+from opsnn_opt.backends._nest_connectors import NEST_PATHS, patch_pynn_nest
 from opsnn_opt.errors import SimulationError
+from opsnn_opt.models import register_native_paths
 
 if TYPE_CHECKING:
     from opsnn_opt.backends._recording import Recorders
@@ -33,6 +34,7 @@ def _import_pynn_nest() -> ModuleType:
     # PyNN 0.13 still calls NEST's deprecated SetStatus/GetStatus on every run and read-out.
     warnings.filterwarnings("ignore", message=r"\s*(Set|Get)Status\(\) is deprecated", category=UserWarning)
     patch_pynn_nest()
+    register_native_paths(module.__name__, NEST_PATHS)  # the connector helpers take NEST's fast paths
     return module
 
 

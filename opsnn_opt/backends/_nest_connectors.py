@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from opsnn_opt.backends._native import NativePaths
+from opsnn_opt.models import NativePaths
 
 __all__ = ["NEST_PATHS", "NestPaths", "patch_pynn_nest"]
 
@@ -113,7 +113,8 @@ class NestPaths(NativePaths):
             celltype.uses_parrot = False
 
 
-#: The one instance :func:`opsnn_opt.backends.native_paths` returns for ``pyNN.nest``.
+#: The one instance :func:`opsnn_opt.models.native_paths` returns for ``pyNN.nest`` (registered by
+#: the NEST backend when it imports the simulator).
 NEST_PATHS = NestPaths()
 
 

@@ -26,8 +26,7 @@ TARGET_MEMORY_RATIO = 1.3
 
 def pynest_params(values: dict[str, Any], simtime_ms: float, threads: int, record_v_cells: int) -> dict[str, Any]:
     """The resolved ``brunel`` parameters as the PyNEST script takes them."""
-    from opsnn_opt.models import get_model
-    from opsnn_opt.models._brunel import Brunel
+    from opsnn_opt.models import Brunel, get_model
 
     params = get_model("brunel").resolve(values, "bench brunel")
     (n_e, n_i), (c_e, c_i) = Brunel.sizes(params), Brunel.indegrees(params)

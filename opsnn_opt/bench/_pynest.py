@@ -39,7 +39,8 @@ def _plain_nest() -> Iterator[None]:
 def _build(params: Mapping[str, Any], timestep_ms: float, record_v_cells: int) -> Any:
     import nest
 
-    from opsnn_opt.models._balanced import _CELL, Balanced
+    from opsnn_opt.models import BALANCED_CELL_PARAMS as _CELL
+    from opsnn_opt.models import Balanced
 
     nest.ResetKernel()
     nest.set(resolution=timestep_ms, rng_seed=int(params["seed"]) + 1, local_num_threads=1, print_time=False)

@@ -45,8 +45,8 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
 
 def recipe_params(n_neurons: int, simtime_ms: float) -> dict[str, Any]:
     """The ``balanced`` model's default network at this size, as the recipe script takes it."""
-    from opsnn_opt.models import get_model
-    from opsnn_opt.models._balanced import _CELL, Balanced
+    from opsnn_opt.models import BALANCED_CELL_PARAMS as _CELL
+    from opsnn_opt.models import Balanced, get_model
 
     params = get_model("balanced").resolve({"n_neurons": n_neurons}, "bench seed")
     return {

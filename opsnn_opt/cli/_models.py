@@ -66,9 +66,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from opsnn_opt.analysis import METRICS
-    from opsnn_opt.analysis._plugins import broken_metrics, metric_origin
-    from opsnn_opt.analysis._registry import ALIASES
+    from opsnn_opt.analysis import ALIASES, METRICS, broken_metrics, metric_origin
 
     if args.objective:
         from opsnn_opt.study import load_objective

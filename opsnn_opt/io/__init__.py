@@ -1,6 +1,9 @@
 """Results files: a run's flat :class:`Recording` (or any neo Block) plus run metadata, written
 atomically, read back by content.
 
+:func:`write_atomically` is the package's one atomic write (a temporary sibling, then
+``os.replace``); every module that replaces a file uses it.
+
 Formats (see :data:`FORMATS`):
 
 ``"nix"``
@@ -26,7 +29,13 @@ from opsnn_opt.io._api import (
 )
 from opsnn_opt.io._atomic import write_atomically
 from opsnn_opt.io._bench import bench_io, synthetic_block
-from opsnn_opt.io._recording import PopulationRecording, Recording, recording_from_block
+from opsnn_opt.io._recording import (
+    PopulationRecording,
+    Recording,
+    recording_from_block,
+    spike_data_from_block,
+    spike_data_from_segment,
+)
 
 __all__ = [
     "FORMATS",
@@ -39,6 +48,8 @@ __all__ = [
     "read_metadata",
     "read_recording",
     "recording_from_block",
+    "spike_data_from_block",
+    "spike_data_from_segment",
     "synthetic_block",
     "write_atomically",
     "write_block",

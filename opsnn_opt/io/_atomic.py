@@ -1,6 +1,7 @@
 """Atomic file replacement: write to a temporary sibling, then ``os.replace`` it into place.
 
-A reader never sees a half-written results file: either the old file or the complete new one.
+A reader never sees a half-written file: either the old file or the complete new one. This is
+the package's one atomic write (results files, scripts, figures, the pending-outcome file).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None]) -> Path:
+def write_atomically(
+    path: str | os.PathLike[str], writer: Callable[[Path], None], *, what: str = "results file"
+) -> Path:
     """Run ``writer`` on a temporary file next to ``path``, then move it onto ``path``.
 
     Parameters
@@ -32,7 +35,10 @@ def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None
         Final location of the file. Missing parent directories are created.
     writer
         Called once with the temporary path (same directory, so the final ``os.replace``
-        is atomic on POSIX and Windows). It must create and close the file itself.
+        is atomic on POSIX and Windows). It must create and close the file itself, e.g.
+        ``lambda tmp: tmp.write_text(text)``.
+    what
+        What the file is, for error messages (``"results file"``, ``"figure"``, ...).
 
     Returns
     -------
@@ -50,7 +56,7 @@ def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ResultsFileError(f"cannot create the directory for results file {str(final)!r}: {exc}") from exc
+        raise ResultsFileError(f"cannot create the directory for {what} {str(final)!r}: {exc}") from exc
     # A random name lets concurrent writers of one target coexist; not pre-creating the file
     # (as mkstemp would, with mode 0600) keeps the usual umask-derived permissions.
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
@@ -62,6 +68,6 @@ def write_atomically(path: str | os.PathLike[str], writer: Callable[[Path], None
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, ResultsFileError):
-            raise ResultsFileError(f"cannot write results file {str(final)!r}: {exc}") from exc
+            raise ResultsFileError(f"cannot write {what} {str(final)!r}: {exc}") from exc
         raise
     return final

@@ -18,13 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from opsnn_opt.analysis._irregularity import argsort_by_neuron
-from opsnn_opt.analysis._spikes import SpikeData
+from opsnn_opt.analysis import SpikeData, argsort_by_neuron
 
 if TYPE_CHECKING:
     import neo
 
-__all__ = ["PopulationRecording", "Recording", "recording_from_block"]
+__all__ = [
+    "PopulationRecording",
+    "Recording",
+    "recording_from_block",
+    "spike_data_from_block",
+    "spike_data_from_segment",
+]
 
 #: Block annotations that carry positions and the stimulus (read by :func:`recording_from_block`).
 POSITIONS_KEY = "positions_mm"
@@ -250,6 +255,33 @@ def recording_from_block(block: neo.Block) -> Recording:
     packed = pack_trains(list(segment.spiketrains), "the block's first segment")
     positions = block.annotations.get(POSITIONS_KEY) or {}
     return recording_from_packed(packed, list(segment.analogsignals), positions, annotations)
+
+
+def spike_data_from_block(block: neo.Block) -> SpikeData:
+    """The :class:`~opsnn_opt.analysis.SpikeData` of a neo Block: its first segment, plus
+    positions and the stimulus annotations.
+
+    Reads ``block.annotations["positions_mm"]`` (population -> ``(n, 3)`` mm) and the stimulus
+    centre and onset when annotated (``"stimulus_center_mm"``, ``"stimulus_onset_ms"``, or the
+    ``"centre_mm"`` and ``"onset_ms"`` of a ``"stimulus"`` dict). Trains are read as
+    :func:`recording_from_block` reads them, the one converter from neo.
+    """
+    return recording_from_block(block).spike_data()
+
+
+def spike_data_from_segment(segment: neo.Segment) -> SpikeData:
+    """The :class:`~opsnn_opt.analysis.SpikeData` of one neo Segment: spikes, and V_m
+    (AnalogSignals named ``"v"``) when recorded.
+
+    Trains are grouped by their ``source_population`` annotation; a train's index within its
+    population is its ``source_index`` annotation when present, else its position among that
+    population's trains (see :func:`recording_from_block`).
+    """
+    import neo
+
+    block = neo.Block()
+    block.segments.append(segment)
+    return spike_data_from_block(block)
 
 
 def recording_from_packed(

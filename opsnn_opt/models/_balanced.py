@@ -24,14 +24,16 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._stimulus import add_stimulus
 from opsnn_opt.models.connectors import fixed_probability, independent_poisson, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
-from opsnn_opt.stimuli import add_stimulus, grid_field_positions, stimulus_annotation, stimulus_params
+from opsnn_opt.stimuli import grid_field_positions, stimulus_annotation, stimulus_params
 
-__all__ = ["Balanced"]
+__all__ = ["BALANCED_CELL_PARAMS", "Balanced"]
 
-# Benchmark cell constants; PyNN units: nF, ms, mV.
-_CELL = {
+#: The benchmark's ``IF_cond_exp`` constants, in PyNN's units: ``cm`` in nF (0.2 nF = 200 pF),
+#: ``tau_*`` in ms, ``v_*`` and ``e_rev_*`` in mV, ``i_offset`` in nA.
+BALANCED_CELL_PARAMS = {
     "tau_m": 20.0,
     "cm": 0.2,
     "v_rest": -60.0,
@@ -87,11 +89,11 @@ class Balanced(Model):
 
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:
         n_exc, n_inh = self.sizes(params)
-        cell = sim.IF_cond_exp(**_CELL)
+        cell = sim.IF_cond_exp(**BALANCED_CELL_PARAMS)
         exc = sim.Population(n_exc, cell, label="exc")
         inh = sim.Population(n_inh, cell, label="inh")
         cells = exc + inh
-        uniform_initial_v(sim, cells, _CELL["v_reset"], _CELL["v_thresh"], params["seed"])
+        uniform_initial_v(sim, cells, BALANCED_CELL_PARAMS["v_reset"], BALANCED_CELL_PARAMS["v_thresh"], params["seed"])
         connector = fixed_probability(sim, params["p_connect"])
         delay = params["delay_ms"]
         exc_syn = sim.StaticSynapse(weight=params["g_exc_nS"] * _NS_TO_US, delay=delay)

@@ -36,9 +36,9 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import ConnectionRule, Model, Network
+from opsnn_opt.models._stimulus import poisson_background
 from opsnn_opt.models.connectors import fixed_indegree, on_grid, uniform_initial_v
 from opsnn_opt.params import Param, ParamTable
-from opsnn_opt.stimuli import poisson_background
 
 __all__ = ["Brunel"]
 

@@ -41,16 +41,10 @@ import numpy as np
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.models._base import Model, Network
+from opsnn_opt.models._stimulus import add_stimulus, poisson_background
 from opsnn_opt.models.connectors import list_connector
 from opsnn_opt.params import Choice, Param, ParamTable
-from opsnn_opt.stimuli import (
-    add_stimulus,
-    check_stimulus,
-    pixel_centres,
-    poisson_background,
-    stimulus_annotation,
-    stimulus_params,
-)
+from opsnn_opt.stimuli import check_stimulus, pixel_centres, stimulus_annotation, stimulus_params
 
 __all__ = ["V1Sheet", "grid_positions", "sample_connections"]
 

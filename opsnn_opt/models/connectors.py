@@ -1,9 +1,9 @@
 """Simulator-neutral connector helpers for model code, with each simulator's fast path underneath.
 
 Models (the built-in ones, stimuli, and your own plug-in models) call these instead of PyNN's
-connectors wherever one exists here. Each helper asks the backend that owns ``sim`` for a fast
-version (:func:`opsnn_opt.backends.native_paths`) and otherwise returns plain PyNN, so the same
-model code runs on every simulator:
+connectors wherever one exists here. Each helper asks for the fast version that the backend owning
+``sim`` registered (:func:`opsnn_opt.models.native_paths`) and otherwise returns plain PyNN, so
+the same model code runs on every simulator:
 
 ==========================  ==========================================  ===============================
 helper                      plain PyNN                                  on NEST
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from opsnn_opt.backends import native_paths
+from opsnn_opt.models._native import native_paths
 
 __all__ = [
     "fixed_indegree",

@@ -8,12 +8,10 @@ pixel (the two polarities of an event camera, or one). Source ``k`` is pixel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
 
 import numpy as np
 
-__all__ = ["SpikeInput", "inhomogeneous_poisson", "spike_source_array"]
+__all__ = ["SpikeInput", "inhomogeneous_poisson"]
 
 
 @dataclass(frozen=True)
@@ -95,11 +93,3 @@ def inhomogeneous_poisson(
     bins, sources = np.repeat(bins, n), np.repeat(sources, n)
     times = t_start_ms + (bins + rng.random(bins.size)) * bin_ms
     return times, sources.astype(np.int64)
-
-
-def spike_source_array(sim: ModuleType, spikes: SpikeInput, label: str) -> Any:
-    """A ``SpikeSourceArray`` population with one source per pixel and channel."""
-    from pyNN.parameters import Sequence
-
-    trains = [Sequence(t) for t in spikes.trains()]
-    return sim.Population(spikes.n_sources, sim.SpikeSourceArray(spike_times=trains), label=label)

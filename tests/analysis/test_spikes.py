@@ -8,6 +8,7 @@ import pytest
 import quantities as pq
 
 from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.io import spike_data_from_block, spike_data_from_segment
 from tests.analysis.synthetic import poisson, to_trains
 
 
@@ -35,7 +36,7 @@ def _same_spikes(a: SpikeData, b: SpikeData) -> None:
 
 @pytest.mark.parametrize("units", ["ms", "s"])
 def test_block_round_trip_in_any_time_unit(data, units):
-    back = SpikeData.from_block(_block(data, units))
+    back = spike_data_from_block(_block(data, units))
     assert back.populations == data.populations
     assert (back.t_start_ms, back.t_stop_ms) == (0.0, 500.0)
     _same_spikes(back, data)
@@ -46,13 +47,13 @@ def test_source_index_places_trains_out_of_order(data):
     block = _block(data)
     trains = list(block.segments[0].spiketrains)
     block.segments[0].spiketrains = trains[:40][::-1] + trains[40:][::-1]  # each population reversed
-    _same_spikes(SpikeData.from_block(block), data)
+    _same_spikes(spike_data_from_block(block), data)
 
 
 def test_positions_and_stimulus_are_read_from_block_annotations(data):
     pos = {"exc": np.random.default_rng(0).uniform(0, 2, (40, 3)), "inh": np.zeros((10, 3))}
     block = _block(data, positions_mm=pos, stimulus_center_mm=[1.0, 0.5], stimulus_onset_ms=100.0)
-    back = SpikeData.from_block(block)
+    back = spike_data_from_block(block)
     np.testing.assert_array_equal(back.positions_mm[:40], pos["exc"])
     np.testing.assert_array_equal(back.center_mm, [1.0, 0.5, 0.0])
     assert back.onset_ms == 100.0
@@ -74,7 +75,7 @@ def test_positions_of_the_wrong_shape_are_an_error(data):
         match=r"positions_mm\['exc'\] must have shape \(n, 3\) with n = 40 neurons, "
         r"but got \(39, 3\)",
     ):
-        SpikeData.from_block(block)
+        spike_data_from_block(block)
 
 
 def test_membrane_potential_channels_map_to_neurons(data):
@@ -91,7 +92,7 @@ def test_membrane_potential_channels_map_to_neurons(data):
                 array_annotations={"channel_index": np.array(index)},
             )
         )
-    back = SpikeData.from_block(block)
+    back = spike_data_from_block(block)
     np.testing.assert_array_equal(back.v_senders, [3, 7, 42, 45])
     np.testing.assert_allclose(back.v_mv[:, :2], v)
     assert back.v_dt_ms == pytest.approx(0.1)
@@ -103,18 +104,18 @@ def test_real_nest_block_has_vm_of_the_recorded_cells():
     from opsnn_opt.bench import simulate_balanced_block
 
     block = simulate_balanced_block(100, 100.0)
-    d = SpikeData.from_block(block)
+    d = spike_data_from_block(block)
     assert d.populations == {"exc": (0, 80), "inh": (80, 100)}
     np.testing.assert_array_equal(d.v_senders, [0, 1, 80, 81])  # PyNN records the first 2 cells of each
     assert d.v_mv.shape == (1001, 4) and -90 < d.v_mv.mean() < -40
-    assert compute_metrics(d) == pytest.approx(compute_metrics(SpikeData.from_segment(block.segments[0])), nan_ok=True)
+    assert compute_metrics(d) == pytest.approx(compute_metrics(spike_data_from_segment(block.segments[0])), nan_ok=True)
 
 
 def test_empty_block_and_segment():
-    assert SpikeData.from_block(neo.Block()).n_neurons == 0
+    assert spike_data_from_block(neo.Block()).n_neurons == 0
     block = neo.Block()
     block.segments.append(neo.Segment())
-    d = SpikeData.from_block(block)
+    d = spike_data_from_block(block)
     assert d.n_neurons == 0 and d.times_ms.size == 0
 
 

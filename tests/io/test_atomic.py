@@ -75,3 +75,20 @@ def test_the_file_gets_the_usual_permissions(tmp_path, old_block):
     os.umask(umask)
     path = write_block(old_block, tmp_path / "results.pkl", format="pickle")
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_any_file_is_replaced_whole_and_errors_name_what_it_is(tmp_path):
+    from opsnn_opt.io import write_atomically
+
+    path = tmp_path / "job.sbatch"
+    path.write_text("old")
+    assert write_atomically(path, lambda tmp: tmp.write_text("new"), what="script") == path.absolute()
+    assert path.read_text() == "new" and _listing(tmp_path) == ["job.sbatch"]
+
+    def fail(tmp):
+        tmp.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(ResultsFileError, match=r"cannot write script '.*job.sbatch': disk full"):
+        write_atomically(path, fail, what="script")
+    assert path.read_text() == "new" and _listing(tmp_path) == ["job.sbatch"]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import SpikeData
 from opsnn_opt.analysis._irregularity import cv_isi
 from opsnn_opt.backends import get_backend
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io import read_block
+from opsnn_opt.io import read_block, spike_data_from_segment
 from opsnn_opt.models import get_model
 from opsnn_opt.pipeline import RunSpec, run
 from tests.models.small import SMALL
@@ -86,7 +85,7 @@ def regimes(tmp_path_factory, nest_backend):
     for name, (g, eta) in REGIMES.items():
         spec = RunSpec.create("brunel", {"g": g, "eta": eta, "scale": SCALE}, simtime_ms=250.0, chunk_ms=250.0)
         result = run(spec, tmp_path_factory.mktemp(name), backend=nest_backend)
-        data = SpikeData.from_segment(read_block(result.results_path).segments[0]).select("exc")
+        data = spike_data_from_segment(read_block(result.results_path).segments[0]).select("exc")
         keep = data.times_ms >= 50.0
         t, s = data.times_ms[keep], data.senders[keep]
         counts, _ = np.histogram(t, bins=np.arange(50.0, 250.0 + 1e-9, 1.0))

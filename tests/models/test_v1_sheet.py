@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import SpikeData
 from opsnn_opt.backends import get_backend
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io import read_block, read_metadata
+from opsnn_opt.io import read_block, read_metadata, spike_data_from_segment
 from opsnn_opt.models import get_model
 from opsnn_opt.models._v1_sheet import CUTOFF_SIGMAS, grid_positions, sample_connections
 from opsnn_opt.pipeline import RunSpec, run
@@ -92,7 +91,7 @@ def test_bad_parameters_are_refused_before_building(values, message):
 def _first_spike_latency(path: str) -> tuple[np.ndarray, np.ndarray, dict]:
     block = read_block(path)
     stim = block.annotations["stimulus"]
-    data = SpikeData.from_segment(block.segments[0]).select("exc")
+    data = spike_data_from_segment(block.segments[0]).select("exc")
     xy = np.asarray(block.annotations["positions_mm"]["exc"])[:, :2]
     r = np.hypot(*(xy - np.asarray(stim["centre_mm"])).T)
     first = np.full(data.n_neurons, np.nan)

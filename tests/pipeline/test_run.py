@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import SpikeData, compute_metrics
+from opsnn_opt.analysis import compute_metrics
 from opsnn_opt.backends import get_backend
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.io import read_block, read_metadata
+from opsnn_opt.io import read_block, read_metadata, spike_data_from_segment
 from opsnn_opt.pipeline import RunSpec, run
 
 SMALL = {"n_neurons": 80, "p_connect": 0.1, "input_rate_hz": 500.0}
@@ -20,7 +20,7 @@ def backend():
 
 
 def _spikes(path):
-    return SpikeData.from_segment(read_block(path).segments[0])
+    return spike_data_from_segment(read_block(path).segments[0])
 
 
 def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
@@ -92,6 +92,15 @@ def test_a_raising_callback_stops_the_run_and_the_backend_is_reusable(tmp_path, 
 def test_delay_below_the_time_step_is_refused_before_simulating():
     with pytest.raises(ConfigError, match=r"delay_ms must be >= the time step \(0.5 ms\); got 0.2"):
         RunSpec.create("balanced", {"delay_ms": 0.2}, timestep_ms=0.5)
+
+
+def test_a_results_folder_that_cannot_be_made_names_the_field_not_a_flag(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    spec = RunSpec.create("balanced", SMALL, simtime_ms=20.0)
+    with pytest.raises(ConfigError, match=r"^out: cannot create the results folder .*file/run") as info:
+        run(spec, blocker / "run")
+    assert info.value.field == "out"
 
 
 def test_too_few_neurons_for_both_populations():

@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from opsnn_opt.backends import get_backend
-from opsnn_opt.models import get_model
-from opsnn_opt.stimuli import (
-    add_stimulus,
-    grid_field_positions,
-    make_input,
-    pixel_of,
-    poisson_background,
-    spike_source_array,
-)
+from opsnn_opt.models import add_stimulus, get_model, poisson_background, spike_source_array
+from opsnn_opt.stimuli import grid_field_positions, make_input, pixel_of
 
 
 @pytest.fixture

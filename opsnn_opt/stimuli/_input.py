@@ -1,14 +1,14 @@
-"""From stimulus parameters to spike sources wired onto a model's cells.
+"""From stimulus parameters to the spikes of a pixel grid, and the map from cells to pixels.
 
 :func:`make_input` turns the ``stimulus`` parameters into a :class:`SpikeInput` (pure numpy,
-no simulator); :func:`add_stimulus` creates the ``SpikeSourceArray`` and maps it retinotopically:
-a cell at field position ``(fx, fy)`` receives every channel of the pixel that contains it.
+no simulator); :func:`pixel_of` maps a cell's field position ``(fx, fy)`` to the pixel that
+contains it. Wiring the spikes onto a model's cells is PyNN's business:
+:func:`opsnn_opt.models.add_stimulus`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -16,20 +16,16 @@ import numpy as np
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.stimuli._events import EventWindow, events_to_input, load_sample, transform_events
 from opsnn_opt.stimuli._movie import Disc, disc_movie, pixel_centres
-from opsnn_opt.stimuli._spikes import SpikeInput, inhomogeneous_poisson, spike_source_array
+from opsnn_opt.stimuli._spikes import SpikeInput, inhomogeneous_poisson
 
 __all__ = [
-    "add_stimulus",
     "check_stimulus",
     "grid_field_positions",
     "make_input",
     "pixel_of",
-    "poisson_background",
     "stimulus_annotation",
     "stimulus_rng",
 ]
-
-_NS_TO_US = 1e-3  # PyNN conductances are in µS
 #: Second word of the stimulus generator's seed, so it never shares a stream with the network.
 _STIMULUS_STREAM = 1
 
@@ -138,68 +134,3 @@ def pixel_of(field_xy: np.ndarray, width: int, height: int) -> np.ndarray:
     ix = np.clip(np.floor(field_xy[:, 0] * width), 0, width - 1).astype(np.int64)
     iy = np.clip(np.floor(field_xy[:, 1] * height), 0, height - 1).astype(np.int64)
     return iy * width + ix
-
-
-def add_stimulus(
-    sim: ModuleType, params: Mapping[str, Any], targets: Mapping[str, tuple[Any, np.ndarray]], delay_ms: float
-) -> tuple[dict[str, Any], Any]:
-    """Create the stimulus's spike sources and connect them onto ``targets``.
-
-    Parameters
-    ----------
-    sim
-        The PyNN module.
-    params
-        The model's parameters, including the stimulus rows (see :func:`stimulus_params`).
-    targets
-        Population name -> (population, field positions of its cells, shape ``(n, 2)``).
-    delay_ms
-        Delay of the stimulus connections (ms).
-
-    Returns
-    -------
-    projections, sources
-        Projections named ``stimulus_<population>`` (empty for ``stimulus = none``), and the
-        source population (None for ``none``).
-    """
-    from opsnn_opt.models.connectors import list_connector
-
-    spikes = make_input(params)
-    if spikes is None:
-        return {}, None
-    if spikes.times_ms.size and spikes.times_ms.min() <= delay_ms:
-        # NEST drops source spikes that are not later than one delay.
-        raise ConfigError(
-            f"stim_onset_ms: the first stimulus spike, at {spikes.times_ms.min():g} ms, must come "
-            f"after one delay ({delay_ms:g} ms); start the stimulus later"
-        )
-    source = spike_source_array(sim, spikes, label="stimulus")
-    syn = sim.StaticSynapse()
-    weight = params["stim_weight_nS"] * _NS_TO_US
-    plane = spikes.width * spikes.height
-    projections = {}
-    for name, (population, field_xy) in targets.items():
-        pixel = pixel_of(np.asarray(field_xy), spikes.width, spikes.height)
-        pre = (np.arange(spikes.channels)[:, None] * plane + pixel[None, :]).ravel()
-        post = np.tile(np.arange(population.size), spikes.channels)
-        connector = list_connector(sim, pre, post, weight, delay_ms)
-        projections[f"stimulus_{name}"] = sim.Projection(source, population, connector, syn, receptor_type="excitatory")
-    return projections, source
-
-
-def poisson_background(
-    sim: ModuleType, target: Any, rate_hz: float, weight: float, delay_ms: float, receptor_type: str = "excitatory"
-) -> tuple[Any, Any] | tuple[None, None]:
-    """An independent Poisson train per cell of ``target``.
-
-    ``weight`` is in PyNN units (µS for conductances, nA or mV for currents). Returns the
-    sources and the projection, or ``(None, None)`` if ``rate_hz`` is 0. Built with
-    :func:`opsnn_opt.models.connectors.independent_poisson`: on NEST one ``poisson_generator``
-    that sends every cell its own train (it cannot be recorded), elsewhere one source per cell.
-    """
-    from opsnn_opt.models.connectors import independent_poisson
-
-    if rate_hz <= 0:
-        return None, None
-    synapse = sim.StaticSynapse(weight=weight, delay=delay_ms)
-    return independent_poisson(sim, target, rate_hz, synapse, receptor_type, label=f"background_{target.label}")
