@@ -19,7 +19,7 @@ osc_peak   ``oscillation_peak`` (1 ms bins, Welch)      ``time_histogram`` (1 ms
 
 Targets: the full default set in < 1 s, and ≥ 10x faster than Elephant on the shared metrics
 (sum of Elephant's times over the sum of ours). Converting the neo Block to flat arrays
-(``SpikeData.from_block``) is timed separately: Elephant works on the neo trains directly.
+(``spike_data_from_block``) is timed separately: Elephant works on the neo trains directly.
 """
 
 from __future__ import annotations
@@ -155,12 +155,13 @@ def run_analysis_bench(
     n_spikes: int = 1_000_000, n_neurons: int = 1000, repeats: int = 3, seed: int = 0
 ) -> dict[str, Any]:
     """Time the full metric set and the shared metrics against Elephant; see the module docstring."""
-    from opsnn_opt.analysis import SpikeData, compute_metrics
+    from opsnn_opt.analysis import compute_metrics
+    from opsnn_opt.io import spike_data_from_block
 
     block = synthetic_spatial_block(n_spikes, n_neurons, seed)
     trains = list(block.segments[0].spiketrains)
-    convert_s = best_of(lambda: SpikeData.from_block(block), repeats)
-    data = SpikeData.from_block(block)
+    convert_s = best_of(lambda: spike_data_from_block(block), repeats)
+    data = spike_data_from_block(block)
     compute_metrics(data)  # first call pays the scipy imports; not part of the figure
     full_s = best_of(lambda: compute_metrics(data), repeats)
     ours = _ours(data)

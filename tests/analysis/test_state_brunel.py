@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pytest
 
-from opsnn_opt.analysis import SpikeData, classify_state
+from opsnn_opt.analysis import classify_state
 from opsnn_opt.backends import get_backend
-from opsnn_opt.io import read_block
+from opsnn_opt.io import read_block, spike_data_from_block
 from opsnn_opt.models import MODELS
 from opsnn_opt.pipeline import RunSpec, run
 
@@ -47,7 +47,7 @@ def _state(tmp_path, backend, g: float, eta: float, reduction: dict, simtime_ms:
         record_v_cells=0,
     )
     result = run(spec, tmp_path, backend=backend)
-    data = SpikeData.from_block(read_block(result.results_path)).window(TRANSIENT_MS, simtime_ms)
+    data = spike_data_from_block(read_block(result.results_path)).window(TRANSIENT_MS, simtime_ms)
     return classify_state(data)
 
 

@@ -100,11 +100,11 @@ def test_plot_functions_raise_config_error(balanced, tmp_path):
 
 
 def test_sheet_run_reports_spatial_metrics(sheet):
-    from opsnn_opt.analysis import SpikeData, compute_metrics
-    from opsnn_opt.io import read_block
+    from opsnn_opt.analysis import compute_metrics
+    from opsnn_opt.io import read_block, spike_data_from_block
 
     block = read_block(sheet)
-    data = SpikeData.from_block(block)
+    data = spike_data_from_block(block)
     assert data.has_positions and data.onset_ms == 20.0
     assert data.center_mm[:2] == pytest.approx([1.0, 1.0])  # stim_x = stim_y = 0.5 of a 2 mm sheet
     values = compute_metrics(data)

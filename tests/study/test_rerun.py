@@ -8,9 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import SpikeData
 from opsnn_opt.cli import main
-from opsnn_opt.io import read_block
+from opsnn_opt.io import read_block, spike_data_from_block
 from opsnn_opt.study._rerun import RerunReport, compare_spikes
 from tests.study.trials_fixture import sqlite_only
 
@@ -24,7 +23,7 @@ def run_cli(capsys, *argv):
 
 
 def spikes(path):
-    data = SpikeData.from_block(read_block(path))
+    data = spike_data_from_block(read_block(path))
     return data.times_ms, data.senders
 
 
