@@ -3,7 +3,7 @@
 Importing this package is fast and does not import NEST, PyNN, Optuna or neo; simulators are
 imported by the backends on first use, and the study API below on first access.
 
-Studies from Python (see :mod:`opsnn_opt.study._api`): :func:`SearchSpace` with
+Studies from Python (see :mod:`opsnn_opt.study.api`): :func:`SearchSpace` with
 :class:`Uniform`, :class:`LogUniform` and :class:`Choices`; :func:`Objective` with
 :class:`Target`, :class:`Minimize`, :class:`Maximize`, :class:`Constraint` and :class:`Prune`;
 :func:`create_study` and :func:`open_study`, which return a :class:`Study`.
@@ -43,7 +43,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        from opsnn_opt.study import _api
+        from opsnn_opt.study import api
 
-        return getattr(_api, name)
+        return getattr(api, name)
     raise AttributeError(f"module 'opsnn_opt' has no attribute {name!r}")
