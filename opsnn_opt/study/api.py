@@ -32,6 +32,11 @@ from typing import Any
 
 from opsnn_opt._plugins import importing_plugin_file, reference_of
 from opsnn_opt.errors import ConfigError, SimulationError
+from opsnn_opt.models import model_reference
+from opsnn_opt.store import Store
+from opsnn_opt.study._study import create_study as _create
+from opsnn_opt.study._study import open_study as _open
+from opsnn_opt.study.read._tables import best_trials, trial_rows
 from opsnn_opt.study.spec import (
     Choices,
     Constraint,
@@ -47,6 +52,7 @@ from opsnn_opt.study.spec import (
     Uniform,
 )
 from opsnn_opt.study.spec import SearchSpace as Space
+from opsnn_opt.study.worker._local import run_local_workers
 
 __all__ = [
     "Choices",
@@ -105,8 +111,6 @@ def SearchSpace(
         ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
         ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
     """
-    from opsnn_opt.models import model_reference
-
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
         raise ConfigError(f"{source} params must be a dict of name -> Uniform/LogUniform/Choices; got {params!r}")
@@ -190,8 +194,6 @@ class Study:
         SimulationError
             If a worker process exited with an error (its log is under the store's ``logs``).
         """
-        from opsnn_opt.study.worker._local import run_local_workers
-
         _not_inside_a_worker_import("Study.run")
         if not isinstance(n_trials, int) or n_trials < 1 or not isinstance(workers, int) or workers < 1:
             raise ConfigError(
@@ -205,8 +207,6 @@ class Study:
     def best(self) -> dict[str, Any] | list[dict[str, Any]] | None:
         """The best feasible trial as a dict (trial, values, params, metrics, results_path); None
         before any; with several objectives, the list of Pareto-optimal trials."""
-        from opsnn_opt.study.read._tables import best_trials
-
         names = self._opened.objective.metric_names
         out = [
             {
@@ -225,8 +225,6 @@ class Study:
     def trials(self) -> Any:
         """Every trial: number, state, value(s), parameters, the objective's metrics, timings and
         the failure or pruning note; a pandas DataFrame if pandas is installed, else a list of dicts."""
-        from opsnn_opt.study.read._tables import trial_rows
-
         timing_keys = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
         by_number = {t.number: t for t in self._opened.study.get_trials(deepcopy=False)}
         rows = []
@@ -264,12 +262,6 @@ def create_study(
     ``storage`` is a database URL (default: ``$OPSNN_STORAGE``, else ``./storage/opsnn.sqlite3``).
     Everything is checked before the store is touched, as by ``opsnn study create``.
     """
-    from opsnn_opt.store import Store
-    from opsnn_opt.study._study import check_specs
-    from opsnn_opt.study._study import create_study as create
-    from opsnn_opt.study.spec._objective import ObjectiveSpec
-    from opsnn_opt.study.spec._space import SearchSpace as Space
-
     _not_inside_a_worker_import("create_study")
     if not isinstance(space, Space):
         raise ConfigError(f"create_study: space must come from SearchSpace(...) or load_space(); got {space!r}")
@@ -277,18 +269,10 @@ def create_study(
         raise ConfigError(
             f"create_study: objective must come from Objective(...) or load_objective(); got {objective!r}"
         )
-    # The metric names against the model's populations, as `opsnn study create` checks them.
-    objective = ObjectiveSpec.from_dict(objective.to_dict(), objective.source, space.populations)
-    check_specs(name, space, objective, sampler)
-    opened = create(
-        name, space, objective, sampler=sampler, seed=seed, store=Store(storage), load_if_exists=load_if_exists
-    )
+    opened = _create(name, space, objective, sampler=sampler, seed=seed, storage=storage, load_if_exists=load_if_exists)
     return Study(opened)
 
 
 def open_study(name: str, *, storage: str | None = None) -> Study:
     """Open an existing study (made from files or from Python) to run it or read it."""
-    from opsnn_opt.store import Store
-    from opsnn_opt.study._study import open_study as open_
-
-    return Study(open_(name, Store(storage)))
+    return Study(_open(name, Store(storage)))

@@ -7,10 +7,18 @@ Optuna at import time or touches a store.
 
 from opsnn_opt.study.spec._objective import ObjectiveSpec, load_objective
 from opsnn_opt.study.spec._params import Choices, FreeParam, LogUniform, Uniform
-from opsnn_opt.study.spec._pruners import PRUNERS, PrunerSpec, make_pruner, pruning_summary, study_pruner
-from opsnn_opt.study.spec._replicates import replicate_params, replicate_stats
+from opsnn_opt.study.spec._pruners import (
+    PRUNERS,
+    PrunerSpec,
+    check_pruning,
+    make_pruner,
+    pruning_summary,
+    study_pruner,
+)
+from opsnn_opt.study.spec._replicates import check_replicates, replicate_params, replicate_stats
 from opsnn_opt.study.spec._samplers import SAMPLERS, auto_sampler, check_sampler, make_sampler
 from opsnn_opt.study.spec._space import SearchSpace, load_space
+from opsnn_opt.study.spec._stored import ATTR_OBJECTIVE, ATTR_SAMPLER, ATTR_SPACE, ATTR_SPECS, stored_specs
 from opsnn_opt.study.spec._terms import (
     Constraint,
     Maximize,
@@ -23,6 +31,10 @@ from opsnn_opt.study.spec._terms import (
 )
 
 __all__ = [
+    "ATTR_OBJECTIVE",
+    "ATTR_SAMPLER",
+    "ATTR_SPACE",
+    "ATTR_SPECS",
     "PRUNERS",
     "SAMPLERS",
     "Choices",
@@ -41,6 +53,8 @@ __all__ = [
     "Target",
     "Uniform",
     "auto_sampler",
+    "check_pruning",
+    "check_replicates",
     "check_sampler",
     "load_objective",
     "load_space",
@@ -49,5 +63,6 @@ __all__ = [
     "pruning_summary",
     "replicate_params",
     "replicate_stats",
+    "stored_specs",
     "study_pruner",
 ]

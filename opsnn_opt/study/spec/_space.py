@@ -34,9 +34,9 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.models import get_model
 from opsnn_opt.pipeline import RESULT_SUFFIX, RUN_SETTINGS, RunSpec
 from opsnn_opt.study.spec._fields import Fields, read_toml
-from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_param, stored_free_param
+from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_param
 from opsnn_opt.study.spec._pruners import load_pruner
-from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, VARY, ReplicateSpec, load_replicates
+from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
 __all__ = ["FreeParam", "SearchSpace", "load_space"]
 
@@ -144,27 +144,6 @@ class SearchSpace:
             for value in p.choices or (p.low, p.high):
                 space.run_spec({**fixed, p.name: value}, f"{source} [params.{p.name}]")
         return space
-
-    @classmethod
-    def stored(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
-        """A study's stored space as written, unchecked, for reading its trials on a host where its
-        model is not installed (``opsnn study show``, ``best``, ``pareto``): it runs no trial and
-        knows no populations (:attr:`populations` still needs the model)."""
-        free = tuple(stored_free_param(name, spec) for name, spec in (data.get("params") or {}).items())
-        replicates = ReplicateSpec(
-            int(data.get("replicates", 1)), tuple(data.get("vary", VARY)), data.get("stop_if_worse_after")
-        )
-        return cls(
-            str(data["model"]),
-            str(data.get("backend", "nest")),
-            {k: v for k, v in data.items() if k in RUN_SETTINGS or k == "results_format"},
-            dict(data.get("fixed") or {}),
-            free,
-            source,
-            {k: data[k] for k in LIMITS if k in data},
-            replicates,
-            load_pruner(Fields(data, source)),
-        )
 
 
 def load_space(path: str | Path) -> SearchSpace:
