@@ -4,9 +4,10 @@ Importing this package is fast and does not import NEST, PyNN, Optuna or neo; si
 imported by the backends on first use, and the study API below on first access.
 
 Studies from Python (see :mod:`opsnn_opt.study.api`): :func:`SearchSpace` with
-:class:`Uniform`, :class:`LogUniform` and :class:`Choices`; :func:`Objective` with
-:class:`Target`, :class:`Minimize`, :class:`Maximize`, :class:`Constraint` and :class:`Prune`;
-:func:`create_study` and :func:`open_study`, which return a :class:`Study`.
+:func:`Uniform`, :func:`LogUniform` and :func:`Choices`; :func:`Objective` with
+:func:`Target`, :func:`Minimize`, :func:`Maximize`, :class:`Constraint` and :class:`Prune`;
+:func:`create_study` and :func:`open_study`, which return a :class:`Study`. The parameter and
+objective types are those a search-space or objective file gives (:mod:`opsnn_opt.study.spec`).
 """
 
 from typing import Any

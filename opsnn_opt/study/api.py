@@ -100,7 +100,7 @@ def SearchSpace(
     model
         A model name, a ``"package.module:Class"`` reference, or the model class itself.
     params
-        Free parameters: :class:`Uniform`, :class:`LogUniform`, :class:`Choices`, or a list of
+        Free parameters: :func:`Uniform`, :func:`LogUniform`, :func:`Choices`, or a list of
         choices.
     fixed
         Parameters held constant (the others keep their defaults).
