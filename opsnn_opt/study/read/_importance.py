@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.read._values import NETWORK_STATE, TrialValues, available_names, check_name, study_values
 
 __all__ = ["EVALUATORS", "MIN_TRIALS", "Importance", "importance_targets", "parameter_importance"]

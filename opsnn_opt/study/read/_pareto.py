@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["format_rows", "pareto_figure", "pareto_rows"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.trial._feasibility import feasibility
 
 __all__ = ["best_trials", "format_cell", "format_table", "time_in_simulator", "trial_rows"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 
 __all__ = [
     "NETWORK_STATE",

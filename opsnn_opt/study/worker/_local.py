@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.read._tables import format_cell, trial_rows
 
 __all__ = ["run_local_workers", "split_trials"]

@@ -22,7 +22,7 @@ from typing import Any
 from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun, retry_call, set_trial_user_attrs
 from opsnn_opt.study._artifacts import upload_trial_files
-from opsnn_opt.study._opened import OpenStudy
+from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.trial._chunks import Pruned
 from opsnn_opt.study.trial._feasibility import metric_attrs, record_constraints
 from opsnn_opt.study.trial._pending import remove_pending, write_pending
