@@ -3,10 +3,11 @@
 Importing this package is fast and does not import NEST, PyNN, Optuna or neo; simulators are
 imported by the backends on first use, and the study API below on first access.
 
-Studies from Python (see :mod:`opsnn_opt.study._api`): :func:`SearchSpace` with
-:class:`Uniform`, :class:`LogUniform` and :class:`Choices`; :func:`Objective` with
-:class:`Target`, :class:`Minimize`, :class:`Maximize`, :class:`Constraint` and :class:`Prune`;
-:func:`create_study` and :func:`open_study`, which return a :class:`Study`.
+Studies from Python (see :mod:`opsnn_opt.study.api`): :func:`SearchSpace` with
+:func:`Uniform`, :func:`LogUniform` and :func:`Choices`; :func:`Objective` with
+:func:`Target`, :func:`Minimize`, :func:`Maximize`, :class:`Constraint` and :class:`Prune`;
+:func:`create_study` and :func:`open_study`, which return a :class:`Study`. The parameter and
+objective types are those a search-space or objective file gives (:mod:`opsnn_opt.study.spec`).
 """
 
 from typing import Any
@@ -43,7 +44,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        from opsnn_opt.study import _api
+        from opsnn_opt.study import api
 
-        return getattr(_api, name)
+        return getattr(api, name)
     raise AttributeError(f"module 'opsnn_opt' has no attribute {name!r}")

@@ -1,33 +1,45 @@
 """Creating a study and opening it again from any process.
 
 The search space, the objective and the sampler choice are stored with the Optuna study (as
-study user attributes, which optuna-dashboard shows). A worker on any host therefore needs only
-the storage URL and the study name.
+study user attributes, see :mod:`opsnn_opt.study.spec._stored`). A worker on any host therefore
+needs only the storage URL and the study name. This is the one ``create_study``/``open_study``:
+the Python API's (:mod:`opsnn_opt.study.api`) wraps it in a :class:`~opsnn_opt.study.api.Study`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
+import json
 import os
 import re
 import socket
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from opsnn_opt._version import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
+from opsnn_opt.study._opened import ATTR_UID, OpenStudy
 from opsnn_opt.study.read._describe import describe_study
-from opsnn_opt.study.spec._objective import ObjectiveSpec
-from opsnn_opt.study.spec._pruners import make_pruner, study_pruner
-from opsnn_opt.study.spec._samplers import SAMPLERS, check_sampler, make_sampler
-from opsnn_opt.study.spec._space import SearchSpace
-from opsnn_opt.study.trial._intermediate import check_noise_specs
+from opsnn_opt.study.spec import (
+    ATTR_OBJECTIVE,
+    ATTR_SAMPLER,
+    ATTR_SPACE,
+    ATTR_SPECS,
+    SAMPLERS,
+    ObjectiveSpec,
+    SearchSpace,
+    check_pruning,
+    check_replicates,
+    check_sampler,
+    make_pruner,
+    make_sampler,
+    stored_specs,
+    study_pruner,
+)
 
 __all__ = [
+    "ATTR_UID",
     "SAMPLERS",
     "OpenStudy",
     "check_specs",
@@ -38,44 +50,7 @@ __all__ = [
     "worker_seed",
 ]
 
-_log = logging.getLogger("opsnn_opt")
-_ATTR_SPACE, _ATTR_OBJECTIVE, _ATTR_SAMPLER = "opsnn.space", "opsnn.objective", "opsnn.sampler"
-#: A random id per study, in its artifact folder's name: two stores' studies of one name never share files.
-ATTR_UID = "opsnn.uid"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-
-
-@dataclass
-class OpenStudy:
-    """An Optuna study with the specs it was created with."""
-
-    study: Any
-    space: SearchSpace
-    objective: ObjectiveSpec
-    sampler: dict[str, Any]
-    store: Store
-
-    @property
-    def name(self) -> str:
-        return self.study.study_name
-
-    @property
-    def uid(self) -> str:
-        """The study's id, read once: a worker can still name a trial's folder (and keep its outcome
-        there) while the database is down."""
-        uid = self.__dict__.get("_uid")
-        if uid is None:
-            uid = self.study.user_attrs.get(ATTR_UID)
-            if uid is None:  # a study created before ids: give it one now
-                uid = uuid.uuid4().hex[:12]
-                self.study.set_user_attr(ATTR_UID, uid)
-            self.__dict__["_uid"] = uid
-        return uid
-
-    @property
-    def artifact_dir(self) -> Path:
-        """This study's folder of per-trial files: ``<artifacts>/<name>-<uid>``."""
-        return self.store.artifacts / f"{self.name}-{self.uid}"
 
 
 def worker_seed(seed: int | None, worker_index: int | None, n_trials: int) -> int | None:
@@ -102,32 +77,37 @@ def create_study(
     seed: int | None = None,
     store: Store | None = None,
     load_if_exists: bool = False,
+    storage: str | None = None,
 ) -> OpenStudy:
-    """Create a study, or with ``load_if_exists`` reuse one created with the same specs."""
+    """Create a study, or with ``load_if_exists`` reuse one created with the same specs.
+
+    Everything is checked (:func:`check_specs`) before the store is touched: pass ``storage``
+    (a database URL) instead of an opened ``store`` to have nothing created for a bad spec.
+    """
     import optuna
 
     check_specs(name, space, objective, sampler)
-    store = store or Store()
+    store = store or Store(storage)
     config: dict[str, Any] = {"name": check_sampler(sampler, space, objective), "seed": seed}
     if sampler == "auto":
         config["auto"] = True
-    attrs = {_ATTR_SPACE: space.to_dict(), _ATTR_OBJECTIVE: objective.to_dict(), _ATTR_SAMPLER: config}
-    storage = store.optuna_storage()
-    if name in optuna.study.get_all_study_names(storage):
+    attrs = {ATTR_SPACE: space.to_dict(), ATTR_OBJECTIVE: objective.to_dict(), ATTR_SAMPLER: config}
+    storage_ = store.optuna_storage()
+    if name in optuna.study.get_all_study_names(storage_):
         if not load_if_exists:
             raise ConfigError(
                 f"study {name!r} already exists in {store.display_url}; choose another name or pass --load-if-exists"
             )
         opened = open_study(name, store)
         stored = {k: opened.study.user_attrs.get(k) for k in attrs}
-        if stored != _jsonable(attrs):
+        if stored != json.loads(json.dumps(attrs)):
             raise ConfigError(
                 f"study {name!r} exists with a different search space, objective or sampler; choose another name"
             )
         return opened
     study = optuna.create_study(
         study_name=name,
-        storage=storage,
+        storage=storage_,
         directions=objective.directions,
         sampler=make_sampler(config, space, objective, worker_seed(seed, 0, 0)),
         pruner=make_pruner(study_pruner(space, objective)),
@@ -142,25 +122,14 @@ def create_study(
     return OpenStudy(study, space, objective, config, store)
 
 
-def _jsonable(value: Any) -> Any:
-    import json
-
-    return json.loads(json.dumps(value))
-
-
 def check_specs(name: str, space: SearchSpace, objective: ObjectiveSpec, sampler: str) -> None:
     """Everything about a new study that can be wrong before a store is touched."""
     check_study_name(name)
+    # An objective made without a model (``Objective(...)``) meets the model's populations here.
+    objective.check_metric_names(space.populations)
     check_sampler(sampler, space, objective)
-    check_noise_specs(space, objective)
-    simtime = space.settings["simtime_ms"]
-    for rule in objective.prune:
-        if rule.after_ms >= simtime:
-            raise ConfigError(
-                f"{objective.source}: a [[prune]] rule on {rule.metric} checks after "
-                f"{rule.after_ms:g} ms, but {space.source} simulates only {simtime:g} ms; "
-                "it would never fire"
-            )
+    check_pruning(space, objective)
+    check_replicates(space, objective)
 
 
 def check_study_name(name: str) -> str:
@@ -173,25 +142,14 @@ def check_study_name(name: str) -> str:
     return name
 
 
-def _model_installed(model: Any) -> bool:
-    from opsnn_opt.models import get_model
-
-    try:
-        get_model(str(model))
-    except ConfigError:
-        return False
-    return True
-
-
 def open_study(
     name: str, store: Store | None = None, worker_index: int | None = None, *, for_trials: bool = True
 ) -> OpenStudy:
     """Open an existing study with the sampler, space and objective it was created with.
 
-    ``for_trials=False`` opens it for reading only: a ``callable`` objective is then not imported,
-    and a model that is not installed here gives the space as stored
-    (:meth:`SearchSpace.stored`, with a warning), so ``study show`` works on a host without the
-    objective's or the model's module.
+    ``for_trials=False`` opens it for reading only (see
+    :func:`~opsnn_opt.study.spec._stored.stored_specs`): ``study show`` then works on a host
+    without the objective's or the model's module.
     """
     import optuna
 
@@ -202,20 +160,10 @@ def open_study(
         raise StoreError(f"no study {name!r} in {store.display_url}; studies there: {', '.join(names) or 'none'}")
     study = optuna.load_study(study_name=name, storage=storage)
     attrs = study.user_attrs
-    if _ATTR_SPACE not in attrs or _ATTR_OBJECTIVE not in attrs or _ATTR_SAMPLER not in attrs:
+    if any(key not in attrs for key in ATTR_SPECS):
         raise StoreError(f"study {name!r} was not created by opsnn (no stored search space, objective or sampler)")
-    where = f"study {name!r} (stored spec)"
-    try:
-        space = SearchSpace.from_dict(attrs[_ATTR_SPACE], where)
-        populations: tuple[str, ...] | None = space.populations
-    except ConfigError as exc:
-        if for_trials or _model_installed(attrs[_ATTR_SPACE].get("model")):
-            raise
-        # Reading a study run elsewhere: its trials can be shown without the model's package.
-        _log.warning("%s; showing the study as stored", exc)
-        space, populations = SearchSpace.stored(attrs[_ATTR_SPACE], where), None
-    objective = ObjectiveSpec.from_dict(attrs[_ATTR_OBJECTIVE], where, populations, import_callable=for_trials)
-    config = attrs[_ATTR_SAMPLER]
+    space, objective = stored_specs(attrs, name, for_trials=for_trials)
+    config = attrs[ATTR_SAMPLER]
     if for_trials:
         seed = worker_seed(config.get("seed"), worker_index, len(study.get_trials(deepcopy=False)))
         study.sampler = make_sampler(config, space, objective, seed)

@@ -46,6 +46,20 @@ def test_python_specs_equal_the_files(tmp_path):
     assert _tiny_objective().to_dict() == load_objective(tmp_path / "o.toml").to_dict()
 
 
+def test_the_python_types_are_the_files_types(tmp_path):
+    from opsnn_opt.study import spec
+
+    assert op.Constraint is spec.Constraint and op.Prune is spec.PruneRule
+    assert isinstance(op.Uniform(1.0, 2.0), spec.FreeParam) and isinstance(op.Choices([1, 2]), spec.FreeParam)
+    assert op.Target("rate_hz.exc", 5.0, scale=5.0) == spec.MetricTerm("rate_hz.exc", 1.0, 5.0, 5.0)
+    assert op.Maximize("rate_hz.exc").direction == "maximize"
+    (tmp_path / "o.toml").write_text(TINY_OBJECTIVE)
+    from_file = load_objective(tmp_path / "o.toml")
+    assert from_file.terms == _tiny_objective().terms and from_file.constraints == _tiny_objective().constraints
+    (tmp_path / "s.toml").write_text(TINY_SPACE)
+    assert load_space(tmp_path / "s.toml").free == _tiny_space().free
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -129,8 +129,9 @@ def test_every_multi_objective_sampler_runs_a_two_objective_study(workdir, backe
 
 def test_cmaes_on_two_objectives_is_one_line_before_anything_runs(workdir):
     space, objective = _specs(workdir, MULTI)
-    with pytest.raises(ConfigError, match=r"^--sampler cmaes supports a single objective; the objective has 2"):
+    with pytest.raises(ConfigError, match=r"^sampler cmaes supports a single objective; the objective has 2") as info:
         check_sampler("cmaes", space, objective)
+    assert info.value.field == "sampler"  # the CLI says --sampler
     code = main(
         [
             "study",

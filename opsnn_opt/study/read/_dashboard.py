@@ -18,17 +18,14 @@ def describe_old_studies(storage: Any) -> list[str]:
     import optuna
 
     from opsnn_opt.study.read._describe import describe_study
-    from opsnn_opt.study.spec._objective import ObjectiveSpec
-    from opsnn_opt.study.spec._space import SearchSpace
+    from opsnn_opt.study.spec import ATTR_SPECS, stored_specs
 
     done = []
     for frozen in storage.get_all_studies():
         attrs = frozen.user_attrs
-        if "opsnn.space" not in attrs or "study:metric_names" in frozen.system_attrs:
+        if any(key not in attrs for key in ATTR_SPECS) or "study:metric_names" in frozen.system_attrs:
             continue
-        where = f"study {frozen.study_name!r} (stored spec)"
-        space = SearchSpace.from_dict(attrs["opsnn.space"], where)
-        objective = ObjectiveSpec.from_dict(attrs["opsnn.objective"], where, space.populations, import_callable=False)
+        space, objective = stored_specs(attrs, frozen.study_name, for_trials=False)
         describe_study(optuna.load_study(study_name=frozen.study_name, storage=storage), space, objective)
         done.append(frozen.study_name)
     return done

@@ -10,9 +10,14 @@ Either a name or a table with the name and the pruner's options::
     n_startup_trials = 5
     n_warmup_steps = 2
 
-The pruner decides on the intermediate values the worker reports after every chunk (see
+The pruner decides on the intermediate values the worker reports after every chunk (the
+objective's ``report``, :mod:`opsnn_opt.study.spec._report`; reported by
 :mod:`opsnn_opt.study.trial._intermediate`); it works alongside the ``[[prune]]`` rules, which the
 simulation process checks itself. Optuna's pruners need a single objective.
+
+Pruning is read (:func:`load_pruner`), merged from the objective and the search space
+(:func:`study_pruner`), checked with the report and the ``[[prune]]`` rules (:func:`check_pruning`)
+and built (:func:`make_pruner`) here, and nowhere else.
 """
 
 from __future__ import annotations
@@ -25,7 +30,15 @@ from typing import Any
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.study.spec._fields import Fields
 
-__all__ = ["PRUNERS", "PrunerSpec", "load_pruner", "make_pruner", "pruning_summary", "study_pruner"]
+__all__ = [
+    "PRUNERS",
+    "PrunerSpec",
+    "check_pruning",
+    "load_pruner",
+    "make_pruner",
+    "pruning_summary",
+    "study_pruner",
+]
 
 INF = math.inf
 #: Per pruner: option -> (kind, low, high, default); "auto" is also allowed where the default is "auto".
@@ -132,6 +145,40 @@ def study_pruner(space: Any, objective: Any) -> PrunerSpec | None:
         )
     spec = a or b
     return None if spec is None or spec.name == "none" else spec
+
+
+def check_pruning(space: Any, objective: Any) -> None:
+    """Refuse, before anything runs, what Optuna would refuse later or what could never fire:
+    pruners and reports in multi-objective studies, a pruner without intermediate values, and a
+    ``[[prune]]`` rule that checks after the simulation has ended."""
+    pruner = study_pruner(space, objective)
+    n = len(objective.directions)
+    report = objective.report
+    if n > 1 and pruner is not None:
+        raise ConfigError(
+            f"pruner {pruner.name!r} needs a single objective; the objective {objective.source} has {n} "
+            "(Optuna's pruners and trial.report do not support multi-objective studies)"
+        )
+    if n > 1 and report not in ("objective", "none"):
+        raise ConfigError(
+            f"{objective.source}: report = {report!r} needs a single objective; the objective has {n} "
+            "(Optuna refuses intermediate values in multi-objective studies)"
+        )
+    if pruner is not None and objective.callable_path and report in ("objective", "none"):
+        raise ConfigError(
+            f"{objective.source}: pruner {pruner.name!r} with a 'callable' objective needs report = \"METRIC\" "
+            "(a callable is scored on the whole run only)"
+        )
+    if pruner is not None and report == "none":
+        raise ConfigError(f'{objective.source}: pruner {pruner.name!r} needs intermediate values; report = "none"')
+    simtime = space.settings["simtime_ms"]
+    for rule in objective.prune:
+        if rule.after_ms >= simtime:
+            raise ConfigError(
+                f"{objective.source}: a [[prune]] rule on {rule.metric} checks after "
+                f"{rule.after_ms:g} ms, but {space.source} simulates only {simtime:g} ms; "
+                "it would never fire"
+            )
 
 
 def pruning_summary(opened: Any) -> str | None:

@@ -34,6 +34,7 @@ from opsnn_opt.study.spec._fields import Fields
 __all__ = [
     "REPLICATE_KEYS",
     "ReplicateSpec",
+    "check_replicates",
     "load_replicates",
     "replicate_params",
     "replicate_stats",
@@ -90,6 +91,16 @@ def load_replicates(top: Fields, model: Any) -> ReplicateSpec:
     if stop is not None and (isinstance(stop, bool) or not isinstance(stop, int) or not 1 <= stop < k_raw):
         raise top.fail("stop_if_worse_after", f"a whole number in [1, replicates - 1 = {k_raw - 1}]", stop)
     return ReplicateSpec(k_raw, vary, stop)
+
+
+def check_replicates(space: Any, objective: Any) -> None:
+    """``stop_if_worse_after`` compares a trial with the best one: it needs a single objective."""
+    n = len(objective.directions)
+    if space.replicates.stop_if_worse_after is not None and n > 1:
+        raise ConfigError(
+            f"{space.source}: stop_if_worse_after compares a trial with the best one, which needs a single "
+            f"objective; the objective {objective.source} has {n}"
+        )
 
 
 def replicate_seed(seed: int, stream: str, replicate: int) -> int:

@@ -64,17 +64,20 @@ def auto_sampler(space: Any, objective: Any) -> tuple[str, str]:
 def check_sampler(name: str, space: Any, objective: Any) -> str:
     """Validate a sampler choice for this study; returns the name to store (``auto`` resolved)."""
     if name not in SAMPLERS:
-        raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}")
+        raise _unknown(name)
     if name == "auto":
         name = auto_sampler(space, objective)[0]
     n_objectives = len(objective.directions)
     if name in SINGLE_OBJECTIVE_ONLY and n_objectives > 1:
         raise ConfigError(
-            f"--sampler {name} supports a single objective; the objective has {n_objectives} "
-            '(combine = "multi"); use tpe, gp, nsga2, nsga3, qmc, random or grid'
+            f"sampler {name} supports a single objective; the objective has {n_objectives} "
+            '(combine = "multi"); use tpe, gp, nsga2, nsga3, qmc, random or grid',
+            field="sampler",
         )
     if name == "gp" and not _has_torch():
-        raise ConfigError("--sampler gp needs torch (the CPU build is enough: pip install torch); it is not installed")
+        raise ConfigError(
+            "sampler gp needs torch (the CPU build is enough: pip install torch); it is not installed", field="sampler"
+        )
     if name == "grid":
         space.grid()  # every parameter needs choices or a step
     return name
@@ -105,4 +108,8 @@ def make_sampler(config: dict[str, Any], space: Any, objective: Any, seed: int |
         # the study's own seed (not the per-worker one) scrambles it.
         study_seed = config.get("seed") or 0
         return s.QMCSampler(qmc_type="sobol", scramble=True, seed=study_seed, warn_independent_sampling=False)
-    raise ConfigError(f"--sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}")
+    raise _unknown(name)
+
+
+def _unknown(name: str) -> ConfigError:
+    return ConfigError(f"sampler must be one of: {', '.join(SAMPLERS)}; got {name!r}", field="sampler")

@@ -24,7 +24,6 @@ Everything is checked against the model's parameter table when the file is loade
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,54 +34,15 @@ from opsnn_opt.errors import ConfigError
 from opsnn_opt.models import get_model
 from opsnn_opt.pipeline import RESULT_SUFFIX, RUN_SETTINGS, RunSpec
 from opsnn_opt.study.spec._fields import Fields, read_toml
+from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_param
 from opsnn_opt.study.spec._pruners import load_pruner
-from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, VARY, ReplicateSpec, load_replicates
+from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
 __all__ = ["FreeParam", "SearchSpace", "load_space"]
 
 _MAX_GRID_POINTS = 100_000
 #: The worker's per-trial limits a search space may set, with their ranges (exclusive low).
 LIMITS: dict[str, tuple[float, float]] = {"timeout_s": (0.0, 86400.0 * 30), "max_memory_mb": (0.0, 1e7)}
-
-
-@dataclass(frozen=True)
-class FreeParam:
-    """One free parameter: a range (with scale and optional step) or a list of choices."""
-
-    name: str
-    kind: str
-    low: float | None = None
-    high: float | None = None
-    log: bool = False
-    step: float | None = None
-    choices: tuple[float, ...] | None = None
-
-    def suggest(self, trial: Any) -> int | float:
-        """Ask an Optuna trial for a value."""
-        if self.choices is not None:
-            return trial.suggest_categorical(self.name, list(self.choices))
-        if self.kind == "int":
-            return trial.suggest_int(self.name, int(self.low), int(self.high), step=int(self.step or 1), log=self.log)
-        return trial.suggest_float(self.name, self.low, self.high, step=self.step, log=self.log)
-
-    def grid(self, where: str) -> list[int | float]:
-        """The values a grid search visits; needs choices, a step, or an int range."""
-        if self.choices is not None:
-            return list(self.choices)
-        step = self.step or (1 if self.kind == "int" else None)
-        if step is None:
-            raise ConfigError(f"{where}: [params.{self.name}] needs 'choices' or 'step' for the grid sampler")
-        n = int(math.floor((self.high - self.low) / step + 1e-9)) + 1  # never past high
-        values = [self.low + i * step for i in range(n)]
-        return [int(v) for v in values] if self.kind == "int" else values
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.choices is not None:
-            return {"choices": list(self.choices)}
-        out: dict[str, Any] = {"low": self.low, "high": self.high, "scale": "log" if self.log else "linear"}
-        if self.step is not None:
-            out["step"] = self.step
-        return out
 
 
 @dataclass(frozen=True)
@@ -152,7 +112,7 @@ class SearchSpace:
 
         fixed_fields = top.table("fixed", {})
         fixed = {
-            name: _coerce(model.params.get_param(name, fixed_fields.where, model.name), value, fixed_fields.where)
+            name: coerce_value(model.params.get_param(name, fixed_fields.where, model.name), value, fixed_fields.where)
             for name, value in fixed_fields.data.items()
         }
         params_fields = top.table("params", {})
@@ -162,7 +122,7 @@ class SearchSpace:
             param = model.params.get_param(name, f"{source} [params]", model.name)
             if name in fixed:
                 raise ConfigError(f"{where}: {name!r} is both fixed and free; keep one")
-            free.append(_free_param(param, Fields(spec, where)))
+            free.append(read_free_param(param, Fields(spec, where)))
         if not free:
             raise ConfigError(f"{source}: no free parameters; add at least one [params.NAME] table")
 
@@ -184,85 +144,6 @@ class SearchSpace:
             for value in p.choices or (p.low, p.high):
                 space.run_spec({**fixed, p.name: value}, f"{source} [params.{p.name}]")
         return space
-
-    @classmethod
-    def stored(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
-        """A study's stored space as written, unchecked, for reading its trials on a host where its
-        model is not installed (``opsnn study show``, ``best``, ``pareto``): it runs no trial and
-        knows no populations (:attr:`populations` still needs the model)."""
-        free = tuple(
-            FreeParam(
-                name,
-                "stored",
-                low=spec.get("low"),
-                high=spec.get("high"),
-                log=spec.get("scale") == "log",
-                step=spec.get("step"),
-                choices=tuple(spec["choices"]) if "choices" in spec else None,
-            )
-            for name, spec in (data.get("params") or {}).items()
-        )
-        replicates = ReplicateSpec(
-            int(data.get("replicates", 1)), tuple(data.get("vary", VARY)), data.get("stop_if_worse_after")
-        )
-        return cls(
-            str(data["model"]),
-            str(data.get("backend", "nest")),
-            {k: v for k, v in data.items() if k in RUN_SETTINGS or k == "results_format"},
-            dict(data.get("fixed") or {}),
-            free,
-            source,
-            {k: data[k] for k in LIMITS if k in data},
-            replicates,
-            load_pruner(Fields(data, source)),
-        )
-
-
-def _coerce(param: Any, value: Any, where: str) -> Any:
-    """Like ``param.coerce``, but a number must be a TOML number, not a string that looks like one."""
-    if param.kind in ("int", "float") and isinstance(value, str):
-        raise ConfigError(
-            f"{where}: {param.name} must be {param.range_text} ({param.unit or 'no unit'}), "
-            f"written as a TOML number; got the string {value!r}"
-        )
-    return param.coerce(value, where)
-
-
-def _free_param(param: Any, f: Fields) -> FreeParam:
-    f.check_keys(["low", "high", "scale", "step", "choices", "unit"])
-    unit = f.string("unit", None)
-    if unit is not None and unit != param.unit:
-        raise ConfigError(f"{f.where}: 'unit' must be {param.unit!r} (the model's unit for {param.name}); got {unit!r}")
-    if "choices" in f:
-        if any(k in f for k in ("low", "high", "scale", "step")):
-            raise ConfigError(f"{f.where}: give either 'choices' or 'low'/'high', not both")
-        choices = f.get("choices")
-        if not isinstance(choices, list) or not choices:
-            raise f.fail("choices", "a non-empty list of values", choices)
-        values = tuple(_coerce(param, c, f"{f.where} choices") for c in choices)
-        if len(set(values)) != len(values):
-            raise f.fail("choices", "a list of distinct values", choices)
-        return FreeParam(param.name, param.kind, choices=values)
-    if param.kind in ("choice", "text"):
-        raise ConfigError(
-            f"{f.where}: {param.name} is {param.range_text}, so a free {param.name} needs "
-            f"'choices' (e.g. choices = [{', '.join(repr(c) for c in getattr(param, 'choices', ()))}])"
-        )
-    low = _coerce(param, f.get("low"), f"{f.where} 'low'")
-    high = _coerce(param, f.get("high"), f"{f.where} 'high'")
-    if not low < high:
-        raise ConfigError(
-            f"{f.where}: low < high must hold, but got (low={low:g}, high={high:g}); a single value belongs in [fixed]"
-        )
-    log = f.string("scale", "linear", choices=("linear", "log")) == "log"
-    if log and low <= 0:
-        raise ConfigError(f"{f.where}: a log scale needs low > 0; got low={low:g}")
-    step = f.number("step", None, low=0.0, high=high - low, open_low=True)
-    if step is not None and log:
-        raise ConfigError(f"{f.where}: 'step' cannot be combined with scale = \"log\"")
-    if step is not None and param.kind == "int" and not float(step).is_integer():
-        raise f.fail("step", "a whole number for an int parameter", step)
-    return FreeParam(param.name, param.kind, low, high, log, step)
 
 
 def load_space(path: str | Path) -> SearchSpace:

@@ -1,10 +1,7 @@
 """Intermediate values: after every chunk, the objective on the spikes so far goes to ``trial.report``.
 
-An objective reports, for a single-objective study::
-
-    report = "objective"     # default: the objective on the spikes so far
-    report = "rate_hz.exc"   # or one metric
-    report = "none"          # nothing
+What an objective reports (its ``report``) is read in :mod:`opsnn_opt.study.spec._report` and
+checked with the pruner in :mod:`opsnn_opt.study.spec._pruners`.
 
 The simulation process computes the needed metrics incrementally (:mod:`opsnn_opt.study.trial._chunks`)
 and the supervisor reports them and asks the study's pruner. The step is
@@ -16,65 +13,17 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import OutageError
-from opsnn_opt.study.spec._fields import Fields
 from opsnn_opt.study.spec._objective import MissingMetric
 from opsnn_opt.study.spec._pruners import PrunerSpec
 from opsnn_opt.study.trial._chunks import ChunkAsk
 
-__all__ = ["check_noise_specs", "check_reporting", "load_report", "make_ask", "report_names"]
+__all__ = ["make_ask", "report_names"]
 
 _log = logging.getLogger("opsnn_opt.worker")
-
-
-def load_report(top: Fields, check_name: Callable[[str], str]) -> str:
-    """Read ``report``: ``"objective"``, ``"none"`` or a metric name (checked by ``check_name``)."""
-    value = top.get("report", "objective")
-    if not isinstance(value, str):
-        raise top.fail("report", '"objective", "none" or a metric name', value)
-    if value in ("objective", "none"):
-        return value
-    return check_name(value)
-
-
-def check_reporting(objective: Any, pruner: PrunerSpec | None) -> None:
-    """Refuse what Optuna would refuse later: pruners and reports in multi-objective studies."""
-    n = len(objective.directions)
-    report = getattr(objective, "report", "objective")
-    if n > 1 and pruner is not None:
-        raise ConfigError(
-            f"pruner {pruner.name!r} needs a single objective; the objective {objective.source} has {n} "
-            "(Optuna's pruners and trial.report do not support multi-objective studies)"
-        )
-    if n > 1 and report not in ("objective", "none"):
-        raise ConfigError(
-            f"{objective.source}: report = {report!r} needs a single objective; the objective has {n} "
-            "(Optuna refuses intermediate values in multi-objective studies)"
-        )
-    if pruner is not None and objective.callable_path and report in ("objective", "none"):
-        raise ConfigError(
-            f"{objective.source}: pruner {pruner.name!r} with a 'callable' objective needs report = \"METRIC\" "
-            "(a callable is scored on the whole run only)"
-        )
-    if pruner is not None and report == "none":
-        raise ConfigError(f'{objective.source}: pruner {pruner.name!r} needs intermediate values; report = "none"')
-
-
-def check_noise_specs(space: Any, objective: Any) -> None:
-    """Pruner, reports and replicates of a new study, before anything runs."""
-    from opsnn_opt.study.spec._pruners import study_pruner
-
-    check_reporting(objective, study_pruner(space, objective))
-    n = len(objective.directions)
-    if space.replicates.stop_if_worse_after is not None and n > 1:
-        raise ConfigError(
-            f"{space.source}: stop_if_worse_after compares a trial with the best one, which needs a single "
-            f"objective; the objective {objective.source} has {n}"
-        )
 
 
 def report_names(objective: Any) -> tuple[str, ...]:

@@ -12,23 +12,46 @@
     study.run(n_trials=40, workers=2)
     study.best(), study.trials()
 
-The objects become the same dicts a TOML file gives and go through the same validation, with the
-same messages (their source is named ``SearchSpace(...)`` or ``Objective(...)``), and they are
-stored with the study exactly as file-made ones are, so ``opsnn worker NAME`` runs them on any
-host. A model or metric defined in the script itself is stored by the script's path: local
-workers import it from there (keep the study code under ``if __name__ == "__main__":``), and a
-remote host needs the same file at the same path, or the code as an installed package.
+The parameter and objective types are those of the files (:mod:`opsnn_opt.study.spec`):
+``Uniform(...)`` is the :class:`~opsnn_opt.study.spec.FreeParam` a ``[params.NAME]`` table
+gives, ``Target(...)`` the :class:`~opsnn_opt.study.spec.MetricTerm` of a ``[[metrics]]`` table,
+``Constraint(...)`` and ``Prune(...)`` those of ``[[constraints]]`` and ``[[prune]]``. They are
+checked by the readers of the files, with the same messages (their source is named
+``SearchSpace(...)`` or ``Objective(...)``), and stored with the study exactly as file-made ones
+are, so ``opsnn worker NAME`` runs them on any host. A model or metric defined in the script
+itself is stored by the script's path: local workers import it from there (keep the study code
+under ``if __name__ == "__main__":``), and a remote host needs the same file at the same path,
+or the code as an installed package.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from opsnn_opt._plugins import importing_plugin_file, reference_of
 from opsnn_opt.errors import ConfigError, SimulationError
+from opsnn_opt.models import model_reference
+from opsnn_opt.store import Store
+from opsnn_opt.study._study import create_study as _create
+from opsnn_opt.study._study import open_study as _open
+from opsnn_opt.study.read._tables import best_trials, trial_rows
+from opsnn_opt.study.spec import (
+    Choices,
+    Constraint,
+    FreeParam,
+    LogUniform,
+    Maximize,
+    MetricTerm,
+    Minimize,
+    ObjectiveSpec,
+    Prune,
+    PruneRule,
+    Target,
+    Uniform,
+)
+from opsnn_opt.study.spec import SearchSpace as Space
 
 __all__ = [
     "Choices",
@@ -47,118 +70,14 @@ __all__ = [
 ]
 
 
-def _with_unit(out: dict[str, Any], unit: str | None) -> dict[str, Any]:
-    return {**out, "unit": unit} if unit is not None else out
-
-
-@dataclass(frozen=True)
-class Uniform:
-    """A free parameter on a linear scale in [low, high], optionally on a grid of ``step``."""
-
-    low: float
-    high: float
-    step: float | None = None
-    unit: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"low": self.low, "high": self.high, "scale": "linear"}
-        if self.step is not None:
-            out["step"] = self.step
-        return _with_unit(out, self.unit)
-
-
-@dataclass(frozen=True)
-class LogUniform:
-    """A free parameter on a log scale in [low, high], low > 0."""
-
-    low: float
-    high: float
-    unit: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return _with_unit({"low": self.low, "high": self.high, "scale": "log"}, self.unit)
-
-
-@dataclass(frozen=True)
-class Choices:
-    """A free parameter that takes one of the listed values."""
-
-    values: Sequence[Any]
-    unit: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return _with_unit({"choices": list(self.values)}, self.unit)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Score ``weight * |metric - target| / scale`` (lower is better)."""
-
-    metric: str
-    target: float
-    scale: float = 1.0
-    weight: float = 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.metric, "target": self.target, "scale": self.scale, "weight": self.weight}
-
-
-@dataclass(frozen=True)
-class Minimize:
-    """Score ``weight * metric``."""
-
-    metric: str
-    weight: float = 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.metric, "direction": "minimize", "weight": self.weight}
-
-
-@dataclass(frozen=True)
-class Maximize:
-    """Score ``-weight * metric`` (in a weighted sum), or maximise it (``combine="multi"``)."""
-
-    metric: str
-    weight: float = 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.metric, "direction": "maximize", "weight": self.weight}
-
-
-def _bounds(out: dict[str, Any], low: float | None, high: float | None) -> dict[str, Any]:
-    return {**out, **({"min": low} if low is not None else {}), **({"max": high} if high is not None else {})}
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """A trial is feasible when ``min <= metric <= max``."""
-
-    metric: str
-    min: float | None = None
-    max: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return _bounds({"metric": self.metric}, self.min, self.max)
-
-
-@dataclass(frozen=True)
-class Prune:
-    """Stop a trial between chunks once ``after_ms`` have run and the metric is outside [min, max]."""
-
-    metric: str
-    after_ms: float
-    min: float | None = None
-    max: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return _bounds({"metric": self.metric, "after_ms": self.after_ms}, self.min, self.max)
-
-
-def _table(item: Any, kinds: tuple[type, ...], where: str) -> dict[str, Any]:
-    if not isinstance(item, kinds):
-        names = " or ".join(f"{k.__name__}(...)" for k in kinds)
+def _table(item: Any, kind: type, names: str, where: str) -> dict[str, Any]:
+    """The table of one part made in Python, read as a file's table is, for the same checks and messages."""
+    if not isinstance(item, kind):
         raise ConfigError(f"{where} must be {names}; got {item!r}")
     return item.to_dict()
+
+
+_TERMS = "Target(...) or Minimize(...) or Maximize(...)"
 
 
 def _ref(obj: Any) -> str:
@@ -168,7 +87,7 @@ def _ref(obj: Any) -> str:
 def SearchSpace(
     model: Any,
     *,
-    params: Mapping[str, Uniform | LogUniform | Choices | Sequence[Any]],
+    params: Mapping[str, FreeParam | Sequence[Any]],
     fixed: Mapping[str, Any] | None = None,
     backend: str = "nest",
     **settings: Any,
@@ -180,7 +99,7 @@ def SearchSpace(
     model
         A model name, a ``"package.module:Class"`` reference, or the model class itself.
     params
-        Free parameters: :class:`Uniform`, :class:`LogUniform`, :class:`Choices`, or a list of
+        Free parameters: :func:`Uniform`, :func:`LogUniform`, :func:`Choices`, or a list of
         choices.
     fixed
         Parameters held constant (the others keep their defaults).
@@ -191,16 +110,14 @@ def SearchSpace(
         ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
         ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
     """
-    from opsnn_opt.models import model_reference
-    from opsnn_opt.study.spec._space import SearchSpace as Space
-
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
         raise ConfigError(f"{source} params must be a dict of name -> Uniform/LogUniform/Choices; got {params!r}")
+    kinds = "Uniform(...) or LogUniform(...) or Choices(...)"
     free = {
-        name: Choices(list(spec)).to_dict()
-        if isinstance(spec, (list, tuple))
-        else _table(spec, (Uniform, LogUniform, Choices), f"{source} params[{name!r}]")
+        name: _table(
+            Choices(spec) if isinstance(spec, (list, tuple)) else spec, FreeParam, kinds, f"{source} params[{name!r}]"
+        )
         for name, spec in params.items()
     }
     data = {"model": model_reference(model), "backend": backend, **settings, "fixed": dict(fixed or {}), "params": free}
@@ -208,12 +125,12 @@ def SearchSpace(
 
 
 def Objective(
-    metrics: Sequence[Target | Minimize | Maximize] = (),
+    metrics: Sequence[MetricTerm] = (),
     *,
     combine: str = "weighted_sum",
     missing: float | str = "fail",
     constraints: Sequence[Constraint] = (),
-    prune: Sequence[Prune] = (),
+    prune: Sequence[PruneRule] = (),
     plugins: Sequence[str | Callable[..., float]] = (),
     callable: str | Callable[..., Any] | None = None,
     directions: Sequence[str] | None = None,
@@ -230,15 +147,15 @@ def Objective(
     ``metrics``, with its ``directions``. Metric names are checked against the model's
     populations when the study is created.
     """
-    from opsnn_opt.study.spec._objective import ObjectiveSpec
-
     source = "Objective(...)"
     data: dict[str, Any] = {
         "combine": combine,
         "missing": missing,
-        "metrics": [_table(m, (Target, Minimize, Maximize), f"{source} metrics[{i}]") for i, m in enumerate(metrics)],
-        "constraints": [_table(c, (Constraint,), f"{source} constraints[{i}]") for i, c in enumerate(constraints)],
-        "prune": [_table(r, (Prune,), f"{source} prune[{i}]") for i, r in enumerate(prune)],
+        "metrics": [_table(m, MetricTerm, _TERMS, f"{source} metrics[{i}]") for i, m in enumerate(metrics)],
+        "constraints": [
+            _table(c, Constraint, "Constraint(...)", f"{source} constraints[{i}]") for i, c in enumerate(constraints)
+        ],
+        "prune": [_table(r, PruneRule, "Prune(...)", f"{source} prune[{i}]") for i, r in enumerate(prune)],
     }
     if plugins:
         data["plugins"] = [{"metrics": [_ref(p) for p in plugins]}]
@@ -291,8 +208,6 @@ class Study:
     def best(self) -> dict[str, Any] | list[dict[str, Any]] | None:
         """The best feasible trial as a dict (trial, values, params, metrics, results_path); None
         before any; with several objectives, the list of Pareto-optimal trials."""
-        from opsnn_opt.study.read._tables import best_trials
-
         names = self._opened.objective.metric_names
         out = [
             {
@@ -311,8 +226,6 @@ class Study:
     def trials(self) -> Any:
         """Every trial: number, state, value(s), parameters, the objective's metrics, timings and
         the failure or pruning note; a pandas DataFrame if pandas is installed, else a list of dicts."""
-        from opsnn_opt.study.read._tables import trial_rows
-
         timing_keys = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
         by_number = {t.number: t for t in self._opened.study.get_trials(deepcopy=False)}
         rows = []
@@ -350,12 +263,6 @@ def create_study(
     ``storage`` is a database URL (default: ``$OPSNN_STORAGE``, else ``./storage/opsnn.sqlite3``).
     Everything is checked before the store is touched, as by ``opsnn study create``.
     """
-    from opsnn_opt.store import Store
-    from opsnn_opt.study._study import check_specs
-    from opsnn_opt.study._study import create_study as create
-    from opsnn_opt.study.spec._objective import ObjectiveSpec
-    from opsnn_opt.study.spec._space import SearchSpace as Space
-
     _not_inside_a_worker_import("create_study")
     if not isinstance(space, Space):
         raise ConfigError(f"create_study: space must come from SearchSpace(...) or load_space(); got {space!r}")
@@ -363,18 +270,10 @@ def create_study(
         raise ConfigError(
             f"create_study: objective must come from Objective(...) or load_objective(); got {objective!r}"
         )
-    # The metric names against the model's populations, as `opsnn study create` checks them.
-    objective = ObjectiveSpec.from_dict(objective.to_dict(), objective.source, space.populations)
-    check_specs(name, space, objective, sampler)
-    opened = create(
-        name, space, objective, sampler=sampler, seed=seed, store=Store(storage), load_if_exists=load_if_exists
-    )
+    opened = _create(name, space, objective, sampler=sampler, seed=seed, storage=storage, load_if_exists=load_if_exists)
     return Study(opened)
 
 
 def open_study(name: str, *, storage: str | None = None) -> Study:
     """Open an existing study (made from files or from Python) to run it or read it."""
-    from opsnn_opt.store import Store
-    from opsnn_opt.study._study import open_study as open_
-
-    return Study(open_(name, Store(storage)))
+    return Study(_open(name, Store(storage)))
