@@ -2,11 +2,14 @@
 
 The library names the setting at fault as it knows it (``ConfigError(..., field="max_trials")``);
 a command-line user set it with a flag, so the one error handler of :func:`opsnn_opt.cli.main`
-says the flag instead: ``max_trials must be ...`` reads ``--max-trials must be ...``, and a
-message that does not start with its field gets the flag in front (``--out: cannot create ...``).
+says the flag instead: ``max_trials must be ...`` reads ``--max-trials must be ...`` (the field
+named in the message is replaced by the flag), and a message that does not name its field gets
+the flag in front (``--out: cannot create ...``).
 """
 
 from __future__ import annotations
+
+import re
 
 __all__ = ["FIELD_FLAGS", "in_cli_terms"]
 
@@ -14,6 +17,7 @@ __all__ = ["FIELD_FLAGS", "in_cli_terms"]
 FIELD_FLAGS: dict[str, str] = {
     "artifact_store": "--artifact-store",
     "chunk_ms": "--chunk",
+    "load_if_exists": "--load-if-exists",
     "max_memory_mb": "--max-memory",
     "max_trials": "--max-trials",
     "n_trials": "--n-trials",
@@ -36,6 +40,8 @@ def in_cli_terms(message: str, field: str | None) -> str:
     if flag is None or flag in message:  # not a flag's, or the message names it already
         return message
     assert field is not None
-    if message.startswith(field) and message[len(field) : len(field) + 1] in (" ", ":", "/", ""):
-        return flag + message[len(field) :]
+    # The field as a word of its own (``load_if_exists=True`` included), not inside another name.
+    named = re.compile(rf"(?<![\w.-]){re.escape(field)}(=True)?(?![\w-])")
+    if named.search(message):
+        return named.sub(flag, message, count=1)
     return f"{flag}: {message}"

@@ -17,21 +17,19 @@ __all__ = ["add_commands"]
 def cmd_study_create(args: argparse.Namespace) -> int:
     import optuna
 
-    from opsnn_opt.store import Store
-    from opsnn_opt.study import check_specs, create_study, load_objective, load_space
+    from opsnn_opt.study import create_study, load_objective, load_space
     from opsnn_opt.study.worker import set_max_trials
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own line says what was created
     space = load_space(args.space)
     objective = load_objective(args.objective, space.populations)
-    check_specs(args.name, space, objective, args.sampler)  # before the store is opened or created
-    opened = create_study(
+    opened = create_study(  # checks the specs before the store is opened or created
         args.name,
         space,
         objective,
         sampler=args.sampler,
         seed=args.seed,
-        store=Store(args.storage),
+        storage=args.storage,
         load_if_exists=args.load_if_exists,
     )
     if args.max_trials is not None:

@@ -96,7 +96,8 @@ def create_study(
     if name in optuna.study.get_all_study_names(storage_):
         if not load_if_exists:
             raise ConfigError(
-                f"study {name!r} already exists in {store.display_url}; choose another name or pass --load-if-exists"
+                f"study {name!r} already exists in {store.display_url}; choose another name or set load_if_exists=True",
+                field="load_if_exists",
             )
         opened = open_study(name, store)
         stored = {k: opened.study.user_attrs.get(k) for k in attrs}
