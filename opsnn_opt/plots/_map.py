@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from opsnn_opt.analysis import NETWORK_STATE, NORMAL_STATES
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.study._study import OpenStudy
-from opsnn_opt.study.read._values import NETWORK_STATE, NORMAL_STATES, available_names, check_name, study_values
+from opsnn_opt.study.read._values import available_names, check_name, study_values
 
 __all__ = ["MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_data", "map_figure", "map_summary"]
 

@@ -14,7 +14,7 @@ Three choices are made here, once, for every trial:
   that trial without a point. The names of the undefined metrics go into one text attribute,
   ``undefined_metrics``, so that "not computable" stays distinguishable from "not recorded".
 * **The network state as a label.** Beside the numeric ``state`` (0–4), ``network_state``
-  holds its name (``"AI"``, ``"SR"``, ...).
+  holds its name (``"AI"``, ``"SR"``, ...), from :data:`opsnn_opt.analysis.STATE_LABELS`.
 """
 
 from __future__ import annotations
@@ -23,27 +23,18 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opsnn_opt.analysis import STATE_CODES
+from opsnn_opt.analysis import NETWORK_STATE, state_label
 
 __all__ = [
     "CONSTRAINTS_LIST_KEY",
     "feasibility",
     "metric_attrs",
     "record_constraints",
-    "state_label",
 ]
 
 #: The system attribute optuna-dashboard 0.21 reads (``_serializer.CONSTRAINTS_KEY``).
 CONSTRAINTS_LIST_KEY = "constraints"
 _OPTUNA_PREFIX = "constraints:"  # Optuna 5: one system attribute per constraint
-_STATE_LABELS = {code: label for label, code in STATE_CODES.items()}
-
-
-def state_label(code: float | None) -> str | None:
-    """The name of a ``state`` metric's code (``1.0`` → ``"AI"``); None when undefined."""
-    if code is None or (isinstance(code, float) and math.isnan(code)):
-        return None
-    return _STATE_LABELS.get(int(code))
 
 
 def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, float]) -> dict[str, Any]:
@@ -59,7 +50,7 @@ def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, floa
         attrs["undefined_metrics"] = ", ".join(undefined)
     label = state_label(metrics.get("state"))
     if label is not None:
-        attrs["network_state"] = label
+        attrs[NETWORK_STATE] = label
     return attrs
 
 
