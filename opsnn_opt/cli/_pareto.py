@@ -11,7 +11,7 @@ __all__ = ["add_pareto_command"]
 def cmd_study_pareto(args: argparse.Namespace) -> int:
     from opsnn_opt.store import Store
     from opsnn_opt.study import open_study
-    from opsnn_opt.study.read._pareto import format_rows, pareto_figure, pareto_rows
+    from opsnn_opt.study.read import format_rows, pareto_figure, pareto_rows
 
     opened = open_study(args.name, Store(args.storage), for_trials=False)
     rows = pareto_rows(opened)

@@ -18,7 +18,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from opsnn_opt.plots._map import draw_map, map_summary
+    from opsnn_opt.plots import map_summary
+    from opsnn_opt.study.read import draw_study_map as draw_map
 
     path, data = draw_map(_open(args), args.x, args.y, args.color, args.out)
     print(f"{int(data.defined.sum())} of {len(data.x)} trials mapped: {map_summary(data)}")
@@ -27,15 +28,14 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_importance(args: argparse.Namespace) -> int:
-    from opsnn_opt.study.read._importance import EVALUATORS, importance_targets, parameter_importance
+    from opsnn_opt.study.read import EVALUATORS, importance_targets, parameter_importance
 
     opened = _open(args)
     targets = importance_targets(opened, args.metric)
     results = parameter_importance(opened, targets, args.evaluator or EVALUATORS, seed=args.seed)
     png = None
     if args.plot or args.out:
-        from opsnn_opt.plots._cli import save_png
-        from opsnn_opt.plots._importance import importance_figure
+        from opsnn_opt.plots import importance_figure, save_png
 
         out = Path(args.out) if args.out else opened.store.artifacts / opened.name / "importance.png"
         png = save_png(importance_figure(results, f"{opened.name}: parameter importance"), out)

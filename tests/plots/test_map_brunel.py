@@ -7,9 +7,9 @@ import json
 import pytest
 
 from opsnn_opt.cli import main
-from opsnn_opt.plots._map import map_data
 from opsnn_opt.store import Store
 from opsnn_opt.study import Worker, open_study
+from opsnn_opt.study.read import map_data
 
 pytestmark = pytest.mark.slow
 

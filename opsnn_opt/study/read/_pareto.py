@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._study import OpenStudy
+from opsnn_opt.plots import pareto_front_figure, save_png
+
+if TYPE_CHECKING:
+    from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["format_rows", "pareto_figure", "pareto_rows"]
 
@@ -69,37 +72,19 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
 
 def pareto_figure(opened: OpenStudy, path: str | os.PathLike[str]) -> Path:
     """Save a PNG of the first two objectives: every completed trial, infeasible ones crossed,
-    the feasible front joined by a line."""
+    the feasible front joined by a line (:func:`opsnn_opt.plots.pareto_front_figure`)."""
     import optuna
-
-    from opsnn_opt.plots._cli import save_png
-    from opsnn_opt.plots._figures import _figure
 
     rows = pareto_rows(opened)
     done = opened.study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    names = _objective_names(opened)
-    fig = _figure(5.5, 4.5)
-    ax = fig.add_subplot()
-    ok = [t for t in done if _feasible(t)]
-    bad = [t for t in done if not _feasible(t)]
-    ax.scatter([t.values[0] for t in ok], [t.values[1] for t in ok], s=14, c="0.6", label="feasible")
-    if bad:
-        ax.scatter(
-            [t.values[0] for t in bad], [t.values[1] for t in bad], s=14, c="tab:red", marker="x", label="infeasible"
-        )
-    front = [r for r in rows if r["front"]]
-    ax.plot([r["values"][0] for r in front], [r["values"][1] for r in front], "o-", c="tab:blue", label="Pareto front")
-    for r in front:
-        ax.annotate(
-            str(r["trial"]), (r["values"][0], r["values"][1]), fontsize=7, xytext=(3, 3), textcoords="offset points"
-        )
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
-    title = f"{opened.name}: {len(front)} on the front of {len(done)} completed"
-    if len(names) > 2:
-        title += f" (first 2 of {len(names)} objectives)"
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
+    front = [(r["trial"], r["values"]) for r in rows if r["front"]]
+    fig = pareto_front_figure(
+        [t.values for t in done],
+        [_feasible(t) for t in done],
+        front,
+        _objective_names(opened),
+        f"{opened.name}: {len(front)} on the front of {len(done)} completed",
+    )
     return save_png(fig, path)
 
 
