@@ -349,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     from opsnn_opt.cli._bench import add_commands as add_bench_commands
 
     add_bench_commands(sub, storage)
-    from opsnn_opt.plots._cli import add_commands as add_plot_commands
+    from opsnn_opt.cli._plot import add_commands as add_plot_commands
 
     add_plot_commands(sub, storage)
     study_cli.add_commands(sub, storage)

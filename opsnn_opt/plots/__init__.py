@@ -8,11 +8,11 @@ figures (:func:`plot_results`), ``opsnn map``, ``opsnn study importance`` and ``
 the others.
 """
 
-from opsnn_opt.plots._cli import KINDS, SPATIAL_KINDS, draw_results, load_results, plot_results, save_png
 from opsnn_opt.plots._figures import latency_figure, new_figure, raster_figure, rate_figure, wave_frames_figure
 from opsnn_opt.plots._importance import importance_figure
 from opsnn_opt.plots._map import MIN_SURFACE_TRIALS, STATE_COLOURS, MapData, draw_map, map_figure, map_summary
 from opsnn_opt.plots._pareto import pareto_front_figure
+from opsnn_opt.plots._results import KINDS, SPATIAL_KINDS, draw_results, load_results, plot_results, save_png
 
 __all__ = [
     "KINDS",

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from opsnn_opt.analysis import NETWORK_STATE, NORMAL_STATES
-from opsnn_opt.plots._cli import save_png
 from opsnn_opt.plots._figures import new_figure
+from opsnn_opt.plots._results import save_png
 
 __all__ = ["MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_figure", "map_summary"]
 
