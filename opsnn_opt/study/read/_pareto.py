@@ -11,8 +11,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from opsnn_opt._optuna_compat import pareto_front
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.plots import pareto_front_figure, save_png
+from opsnn_opt.study.read._describe import metric_names
+from opsnn_opt.study.read._tables import format_table
+from opsnn_opt.study.trial._feasibility import is_feasible
 
 if TYPE_CHECKING:
     from opsnn_opt.study._study import OpenStudy
@@ -20,15 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["format_rows", "pareto_figure", "pareto_rows"]
 
 
-def _feasible(trial: Any) -> bool:
-    return all(v <= 0.0 for v in trial.constraints.values())
-
-
 def _front(trials: list[Any], directions: list[Any]) -> set[int]:
     """Numbers of the non-dominated trials among ``trials``."""
-    from optuna.study._multi_objective import _get_pareto_front_trials_by_trials
-
-    return {t.number for t in _get_pareto_front_trials_by_trials(trials, directions)}
+    return {t.number for t in pareto_front(trials, directions)}
 
 
 def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
@@ -47,7 +45,7 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
             "(combine = \"multi\"); use 'study best'"
         )
     done = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    feasible_front = _front([t for t in done if _feasible(t)], study.directions)
+    feasible_front = _front([t for t in done if is_feasible(t)], study.directions)
     all_front = _front(done, study.directions)
     free = [p.name for p in opened.space.free]
     rows = []
@@ -58,7 +56,7 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
             {
                 "trial": t.number,
                 "values": list(t.values),
-                "feasible": _feasible(t),
+                "feasible": is_feasible(t),
                 "front": t.number in feasible_front,
                 "front_all": t.number in all_front,
                 "params": {p: t.params.get(p) for p in free},
@@ -80,28 +78,16 @@ def pareto_figure(opened: OpenStudy, path: str | os.PathLike[str]) -> Path:
     front = [(r["trial"], r["values"]) for r in rows if r["front"]]
     fig = pareto_front_figure(
         [t.values for t in done],
-        [_feasible(t) for t in done],
+        [is_feasible(t) for t in done],
         front,
-        _objective_names(opened),
+        metric_names(opened.objective),
         f"{opened.name}: {len(front)} on the front of {len(done)} completed",
     )
     return save_png(fig, path)
 
 
-def _objective_names(opened: OpenStudy) -> list[str]:
-    obj = opened.objective
-    if obj.callable_path:
-        return [f"objective {i}" for i in range(len(obj.directions))]
-    return [
-        f"|{t.name} - {t.target:g}| / {t.scale:g}" if t.target is not None else f"{t.name} ({t.direction})"
-        for t in obj.terms
-    ]
-
-
 def format_rows(rows: list[dict[str, Any]]) -> str:
     """A plain table: one line per trial on a front."""
-    from opsnn_opt.study.read._tables import format_table
-
     flat = [
         {
             "trial": r["trial"],

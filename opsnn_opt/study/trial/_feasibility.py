@@ -28,6 +28,7 @@ from opsnn_opt.analysis import NETWORK_STATE, state_label
 __all__ = [
     "CONSTRAINTS_LIST_KEY",
     "feasibility",
+    "is_feasible",
     "metric_attrs",
     "record_constraints",
 ]
@@ -66,8 +67,11 @@ def record_constraints(trial: Any, keys: Sequence[str], violations: Sequence[flo
 def feasibility(trial: Any) -> tuple[bool | None, list[str]]:
     """Whether a (frozen) trial met its constraints, and the keys of those it violated.
 
-    Returns ``(None, [])`` for a trial with no constraints recorded (no constraints in the
-    objective, or a trial that failed before its metrics were known).
+    Optuna's rule decides: a constraint is met when its value is <= 0 (so nan violates it, as
+    in ``optuna.study._constrained_optimization._get_feasible_trials``). Returns ``(None, [])``
+    for a trial with no constraints recorded (no constraints in the objective, or a trial that
+    failed before its metrics were known): a table shows it as neither; :func:`is_feasible`
+    counts it feasible, as Optuna does.
     """
     attrs = trial.system_attrs
     keyed = {k[len(_OPTUNA_PREFIX) :]: v for k, v in attrs.items() if k.startswith(_OPTUNA_PREFIX)}
@@ -75,5 +79,12 @@ def feasibility(trial: Any) -> tuple[bool | None, list[str]]:
         keyed = {f"constraint {i}": v for i, v in enumerate(attrs[CONSTRAINTS_LIST_KEY])}
     if not keyed:
         return None, []
-    violated = [k for k, v in keyed.items() if v > 0]
+    violated = [k for k, v in keyed.items() if not v <= 0.0]
     return not violated, violated
+
+
+def is_feasible(trial: Any) -> bool:
+    """Whether a (frozen) trial is feasible, as Optuna decides it for ``study.best_trial`` and
+    ``study.best_trials``: every constraint value <= 0, and a trial without constraint values is
+    feasible (``all`` of nothing)."""
+    return feasibility(trial)[0] is not False
