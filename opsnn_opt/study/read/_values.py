@@ -1,6 +1,6 @@
 """What a study's trials measured: parameters, objective values, metrics and network states.
 
-Maps (:mod:`opsnn_opt.plots._map`) and parameter importance (:mod:`opsnn_opt.study.read._importance`)
+Maps (:mod:`opsnn_opt.study.read._map`) and parameter importance (:mod:`opsnn_opt.study.read._importance`)
 read trials through this module. Metrics come from the trial's Optuna user attributes, where the
 worker stores them, and else from the project's ``opsnn_trial_runs`` table.
 
