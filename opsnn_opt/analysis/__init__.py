@@ -43,7 +43,16 @@ from opsnn_opt.analysis._registry import (
     metric_names,
 )
 from opsnn_opt.analysis._spikes import SpikeData
-from opsnn_opt.analysis._state import STATE_CODES, NetworkState, StateThresholds, classify_state
+from opsnn_opt.analysis._state import (
+    NETWORK_STATE,
+    NORMAL_STATES,
+    STATE_CODES,
+    STATE_LABELS,
+    NetworkState,
+    StateThresholds,
+    classify_state,
+    state_label,
+)
 from opsnn_opt.analysis._synchrony import (
     binned_counts,
     golomb_chi,
@@ -57,7 +66,10 @@ from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
 __all__ = [
     "ALIASES",
     "METRICS",
+    "NETWORK_STATE",
+    "NORMAL_STATES",
     "STATE_CODES",
+    "STATE_LABELS",
     "IsiStats",
     "LatencyFit",
     "Metric",
@@ -104,4 +116,5 @@ __all__ = [
     "silent_fraction",
     "spike_count_correlation",
     "spike_counts",
+    "state_label",
 ]

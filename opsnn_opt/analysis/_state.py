@@ -33,10 +33,39 @@ from opsnn_opt.analysis._rates import mean_rate_hz
 from opsnn_opt.analysis._spikes import SpikeData
 from opsnn_opt.analysis._synchrony import golomb_chi
 
-__all__ = ["STATE_CODES", "NetworkState", "StateThresholds", "classify_state", "max_chi", "state_from_measures"]
+__all__ = [
+    "NETWORK_STATE",
+    "NORMAL_STATES",
+    "STATE_CODES",
+    "STATE_LABELS",
+    "NetworkState",
+    "StateThresholds",
+    "classify_state",
+    "max_chi",
+    "state_from_measures",
+    "state_label",
+]
 
 #: The numeric code of each label, as reported by the metric ``state``.
 STATE_CODES: dict[str, int] = {"quiescent": 0, "AI": 1, "SI": 2, "SR": 3, "runaway": 4}
+#: The label of each code: the one map from ``state`` codes to labels (:func:`state_label`).
+STATE_LABELS: dict[int, str] = {code: label for label, code in STATE_CODES.items()}
+#: States of a healthy cortex; every other label (SR, SI, runaway, quiescent) is pathological.
+NORMAL_STATES: tuple[str, ...] = ("AI",)
+#: The name under which a run's state *label* is stored beside its metrics (a study's trial
+#: user attribute, a map's colour); the metric ``state`` holds the code.
+NETWORK_STATE = "network_state"
+
+
+def state_label(code: object) -> str | None:
+    """The label of a ``state`` metric's code (``1.0`` → ``"AI"``).
+
+    None for an undefined code (None, nan, inf), for anything but a number (text, booleans) and
+    for a number that is not one of :data:`STATE_CODES`' values (``1.5``, ``7``).
+    """
+    if isinstance(code, bool) or not isinstance(code, int | float) or not math.isfinite(code):
+        return None
+    return STATE_LABELS.get(int(code)) if code == int(code) else None
 
 
 @dataclass(frozen=True)

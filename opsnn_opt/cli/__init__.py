@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from opsnn_opt.cli import _bench, _cluster, _models, _plots_study, _run, _study, _trials, _worker
+from opsnn_opt.cli import _bench, _cluster, _models, _plot, _plots_study, _run, _study, _trials, _worker
 from opsnn_opt.cli._common import artifact_store_option, storage_options
 from opsnn_opt.cli._errors import in_cli_terms
 from opsnn_opt.errors import OpsnnError
@@ -36,9 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     _models.add_commands(sub)  # models, metrics
     _study.add_commands(sub, storage)
     _bench.add_commands(sub, storage)
-    from opsnn_opt.plots._cli import add_commands as add_plot_commands
-
-    add_plot_commands(sub, storage)
+    _plot.add_commands(sub, storage)
     _trials.add_commands(sub, storage)  # fetch, rerun, dashboard
     _plots_study.add_map_command(sub, storage)
     _cluster.add_commands(sub, storage)  # slurm, proxy

@@ -11,8 +11,7 @@ __all__ = ["add_pareto_command"]
 
 
 def cmd_study_pareto(args: argparse.Namespace) -> int:
-    from opsnn_opt.study import pareto_rows
-    from opsnn_opt.study.read._pareto import format_rows, pareto_figure
+    from opsnn_opt.study.read import format_rows, pareto_figure, pareto_rows
 
     opened = open_named_study(args)
     rows = pareto_rows(opened)

@@ -13,8 +13,8 @@ __all__ = ["add_importance_command", "add_map_command"]
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from opsnn_opt.plots import draw_map
-    from opsnn_opt.plots._map import map_summary
+    from opsnn_opt.plots import map_summary
+    from opsnn_opt.study.read import draw_study_map as draw_map
 
     path, data = draw_map(open_named_study(args), args.x, args.y, args.color, args.out)
     print(f"{int(data.defined.sum())} of {len(data.x)} trials mapped: {map_summary(data)}")
@@ -23,8 +23,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_importance(args: argparse.Namespace) -> int:
-    from opsnn_opt.study import importance_targets, parameter_importance
-    from opsnn_opt.study.read._importance import EVALUATORS
+    from opsnn_opt.study.read import EVALUATORS, importance_targets, parameter_importance
 
     opened = open_named_study(args)
     targets = importance_targets(opened, args.metric)

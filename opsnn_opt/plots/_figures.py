@@ -18,7 +18,7 @@ from opsnn_opt.analysis import (
     rate_maps,
 )
 
-__all__ = ["latency_figure", "raster_figure", "rate_figure", "wave_frames_figure"]
+__all__ = ["latency_figure", "new_figure", "raster_figure", "rate_figure", "wave_frames_figure"]
 
 #: Bin (ms) of the population-rate plot and frame length (ms) of the wave frames.
 RATE_BIN_MS, FRAME_MS = 5.0, 4.0
@@ -26,7 +26,9 @@ RATE_BIN_MS, FRAME_MS = 5.0, 4.0
 RASTER_MAX_SPIKES = 200_000
 
 
-def _figure(width_in: float, height_in: float) -> Any:
+def new_figure(width_in: float, height_in: float) -> Any:
+    """An empty Figure of ``width_in`` × ``height_in`` inches with constrained layout, on its own
+    Agg canvas (no pyplot: nothing global changes, no display is needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -40,7 +42,7 @@ def raster_figure(data: SpikeData, title: str = "") -> Any:
 
     Above :data:`RASTER_MAX_SPIKES` spikes, a random (seed 0) subset of neurons is drawn.
     """
-    fig = _figure(8, 4.5)
+    fig = new_figure(8, 4.5)
     ax = fig.add_subplot()
     keep = np.ones(data.times_ms.size, dtype=bool)
     if data.times_ms.size > RASTER_MAX_SPIKES and data.n_neurons:
@@ -65,7 +67,7 @@ def raster_figure(data: SpikeData, title: str = "") -> Any:
 
 def rate_figure(data: SpikeData, title: str = "", bin_ms: float = RATE_BIN_MS) -> Any:
     """Population rate (Hz per neuron) of every population and of all neurons, in bins of ``bin_ms``."""
-    fig = _figure(8, 3.5)
+    fig = new_figure(8, 3.5)
     ax = fig.add_subplot()
     groups = [*data.populations, "all"] if len(data.populations) > 1 else list(data.populations) or ["all"]
     for name in groups:
@@ -93,7 +95,7 @@ def wave_frames_figure(data: SpikeData, title: str = "", n_frames: int = 8, fram
     maps = rate_maps(data.times_ms, data.senders, data.positions_mm, t0, t1, bin_ms=frame_ms)
     cols = min(4, max(maps.rate_hz.shape[0], 1))
     rows = int(np.ceil(maps.rate_hz.shape[0] / cols)) or 1
-    fig = _figure(2.6 * cols + 1, 2.4 * rows + 0.6)
+    fig = new_figure(2.6 * cols + 1, 2.4 * rows + 0.6)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True)).ravel()
     vmax = float(np.nanmax(maps.rate_hz)) if maps.rate_hz.size and np.nanmax(maps.rate_hz) > 0 else 1.0
     half = maps.cell_mm / 2
@@ -117,7 +119,7 @@ def latency_figure(data: SpikeData, title: str = "") -> Any:
     distance = np.linalg.norm(data.positions_mm - data.center_mm, axis=1)
     latency = first_spike_latency_ms(data.times_ms, data.senders, data.n_neurons, data.onset_ms)
     fit = latency_fit(distance, latency)
-    fig = _figure(6, 4.5)
+    fig = new_figure(6, 4.5)
     ax = fig.add_subplot()
     ok = np.isfinite(distance) & np.isfinite(latency)
     ax.scatter(distance[ok], latency[ok], s=4, alpha=0.5, color="C0", label=f"{int(ok.sum())} neurons")

@@ -1,13 +1,21 @@
-"""A figure of parameter importance: one panel per target, one bar per parameter and evaluator."""
+"""A figure of parameter importance: one panel per target, one bar per parameter and evaluator.
+
+It draws :class:`opsnn_opt.study.Importance` records (computed by
+:func:`opsnn_opt.study.parameter_importance`); only their fields are read: ``target``,
+``evaluator``, ``importances``, ``n_trials``, ``direction`` and ``reason``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from opsnn_opt.study.read._importance import Importance
+from opsnn_opt.plots._figures import new_figure
+
+if TYPE_CHECKING:
+    from opsnn_opt.study import Importance
 
 __all__ = ["importance_figure"]
 
@@ -17,12 +25,10 @@ def importance_figure(results: Sequence[Importance], title: str = "") -> Any:
 
     Targets without importances (too few trials) get a panel that says why.
     """
-    from opsnn_opt.plots._figures import _figure
-
     targets = list(dict.fromkeys(r.target for r in results))
     evaluators = list(dict.fromkeys(r.evaluator for r in results))
     params = sorted({p for r in results for p in r.importances})
-    fig = _figure(7.0, 1.0 + 0.5 * max(len(params), 1) * len(targets))
+    fig = new_figure(7.0, 1.0 + 0.5 * max(len(params), 1) * len(targets))
     axes = fig.subplots(len(targets), 1, squeeze=False, sharex=True)[:, 0]
     height = 0.8 / max(len(evaluators), 1)
     for ax, target in zip(axes, targets):

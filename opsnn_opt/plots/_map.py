@@ -1,10 +1,13 @@
-"""``opsnn map``: a study's trials as a 2-D map over two parameters, coloured by a metric or the state.
+"""A study's trials as a 2-D map over two parameters, coloured by a metric or the state (``opsnn map``).
 
 Every trial with both parameters is a point (a scatter always). Where there are enough trials,
 an interpolated surface is drawn under the points: linear between the trials for a metric,
 nearest trial for the network state, both only inside the trials' convex hull. The network state
 is drawn in categorical colours, with each state's region labelled at its trials and the legend
 split into normal (AI) and pathological (SR, SI, runaway, quiescent) states.
+
+The points come as a :class:`MapData`; reading them from a study is
+:func:`opsnn_opt.study.read.map_data`.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._study import OpenStudy
-from opsnn_opt.study.read._values import NETWORK_STATE, NORMAL_STATES, available_names, check_name, study_values
+from opsnn_opt.analysis import NETWORK_STATE, NORMAL_STATES
+from opsnn_opt.plots._figures import new_figure
+from opsnn_opt.plots._results import save_png
 
-__all__ = ["MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_data", "map_figure", "map_summary"]
+__all__ = ["MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_figure", "map_summary"]
 
 #: Fewest trials with a value (and at least 3 distinct values on each axis) for a surface.
 MIN_SURFACE_TRIALS = 9
@@ -69,45 +72,6 @@ class MapData:
         return np.isfinite(self.values)
 
 
-def map_data(opened: OpenStudy, x: str, y: str, color: str) -> MapData:
-    """Read the map's points from a study (see :class:`MapData`).
-
-    Raises
-    ------
-    ConfigError
-        If ``x`` or ``y`` is not a free parameter of the study, ``x == y``, or ``color`` is not
-        an objective value, a stored metric or ``network_state``.
-    """
-    free = {p.name: p for p in opened.space.free}
-    names = list(free)
-    check_name(x, names, "--x", opened.name)
-    check_name(y, names, "--y", opened.name)
-    if x == y:
-        raise ConfigError(f"--x and --y must name two different parameters; got {x!r} for both")
-    trials = [t for t in study_values(opened) if x in t.params and y in t.params]
-    check_name(color, available_names(opened, trials), "--color", opened.name)
-    raw = [t.get(color) for t in trials]
-    labels: tuple[str | None, ...] = ()
-    values = np.full(len(trials), np.nan)
-    if color == NETWORK_STATE:
-        labels = tuple(raw)
-    else:
-        values = np.array([v if isinstance(v, int | float) and not isinstance(v, bool) else np.nan for v in raw])
-    return MapData(
-        opened.name,
-        x,
-        y,
-        color,
-        np.array([t.params[x] for t in trials], dtype=float),
-        np.array([t.params[y] for t in trials], dtype=float),
-        values.astype(float),
-        labels,
-        tuple(t.state for t in trials),
-        free[x].log,
-        free[y].log,
-    )
-
-
 def _unit(data: MapData) -> Any:
     """``f(x, y) -> (u, v)``: axis values to [0, 1] over the trials' range, in the axes' scales
     (log10 on a log axis), so that neither parameter's units dominate a distance."""
@@ -135,73 +99,94 @@ def _surface_grid(data: MapData, keep: np.ndarray, n: int = 200) -> tuple[np.nda
 
 def map_figure(data: MapData, title: str = "") -> Any:
     """Draw a :class:`MapData` onto a matplotlib Figure (no pyplot)."""
+    fig = new_figure(7.5, 5.5)
+    ax = fig.add_subplot()
+    done = np.array([s == "COMPLETE" for s in data.trial_states], dtype=bool)
+    keep = data.defined & done
+    surface = _surface_grid(data, keep)
+    if data.categorical:
+        _draw_states(ax, data, keep, surface)
+    else:
+        _draw_metric(fig, ax, data, keep, surface)
+    _draw_others(ax, data, done)
+    ax.set(xlabel=data.x_name, ylabel=data.y_name, title=title or f"{data.study}: {data.color_name}")
+    _axis(ax.xaxis, ax.set_xscale, ax.set_xlim, data.x, data.x_log)
+    _axis(ax.yaxis, ax.set_yscale, ax.set_ylim, data.y, data.y_log)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    return fig
+
+
+def _draw_states(ax: Any, data: MapData, keep: np.ndarray, surface: Any) -> None:
+    """The state labels of the ``keep`` trials in categorical colours, over the nearest-trial
+    surface inside their hull, with each state's region labelled."""
     from matplotlib.colors import ListedColormap
     from scipy.interpolate import griddata
 
-    from opsnn_opt.plots._figures import _figure
-
-    fig = _figure(7.5, 5.5)
-    ax = fig.add_subplot()
-    defined = data.defined
-    done = np.array([s == "COMPLETE" for s in data.trial_states], dtype=bool)
-    keep = defined & done
-    surface = _surface_grid(data, keep)
-    if data.categorical:
-        cats = sorted({lab for lab, k in zip(data.labels, keep) if k and lab}, key=_state_order)
-        colours = [STATE_COLOURS.get(c, _OTHER_COLOUR) for c in cats]
-        if surface is not None and cats:
-            gx, gy, (points, grid) = surface
-            codes = np.array([cats.index(lab) for lab, k in zip(data.labels, keep) if k], dtype=float)
-            nearest = griddata(points, codes, grid, method="nearest")
-            inside = np.isfinite(griddata(points, np.zeros(codes.size), grid, method="linear"))
-            nearest = np.where(inside, nearest, np.nan)
-            ax.pcolormesh(
-                gx,
-                gy,
-                nearest,
-                cmap=ListedColormap(colours),
-                vmin=-0.5,
-                vmax=len(cats) - 0.5,
-                alpha=0.35,
-                shading="nearest",
-                rasterized=True,
-            )
-        members = {cat: keep & np.array([lab == cat for lab in data.labels]) for cat in cats}
-        for cat, colour in zip(cats, colours):
-            sel = members[cat]
-            kind = "normal" if cat in NORMAL_STATES else "pathological"
-            ax.scatter(
-                data.x[sel],
-                data.y[sel],
-                c=colour,
-                s=45,
-                edgecolors="k",
-                linewidths=0.5,
-                zorder=3,
-                label=f"{cat} ({kind})",
-            )
-        _label_regions(ax, data, members)
-    else:
-        vals = data.values[keep]
-        vmin, vmax = (float(np.min(vals)), float(np.max(vals))) if vals.size else (0.0, 1.0)
-        if surface is not None:
-            gx, gy, (points, grid) = surface
-            z = griddata(points, vals, grid, method="linear")
-            ax.pcolormesh(gx, gy, z, cmap="viridis", vmin=vmin, vmax=vmax, shading="nearest", rasterized=True)
-        sc = ax.scatter(
-            data.x[keep],
-            data.y[keep],
-            c=vals,
-            cmap="viridis",
-            vmin=vmin,
-            vmax=vmax,
+    cats = sorted({lab for lab, k in zip(data.labels, keep) if k and lab}, key=_state_order)
+    colours = [STATE_COLOURS.get(c, _OTHER_COLOUR) for c in cats]
+    if surface is not None and cats:
+        gx, gy, (points, grid) = surface
+        codes = np.array([cats.index(lab) for lab, k in zip(data.labels, keep) if k], dtype=float)
+        nearest = griddata(points, codes, grid, method="nearest")
+        inside = np.isfinite(griddata(points, np.zeros(codes.size), grid, method="linear"))
+        nearest = np.where(inside, nearest, np.nan)
+        ax.pcolormesh(
+            gx,
+            gy,
+            nearest,
+            cmap=ListedColormap(colours),
+            vmin=-0.5,
+            vmax=len(cats) - 0.5,
+            alpha=0.35,
+            shading="nearest",
+            rasterized=True,
+        )
+    members = {cat: keep & np.array([lab == cat for lab in data.labels]) for cat in cats}
+    for cat, colour in zip(cats, colours):
+        sel = members[cat]
+        ax.scatter(
+            data.x[sel],
+            data.y[sel],
+            c=colour,
             s=45,
             edgecolors="k",
             linewidths=0.5,
             zorder=3,
+            label=f"{cat} ({_kind(cat)})",
         )
-        fig.colorbar(sc, ax=ax, label=data.color_name)
-    undefined = done & ~defined
+    _label_regions(ax, data, members)
+
+
+def _draw_metric(fig: Any, ax: Any, data: MapData, keep: np.ndarray, surface: Any) -> None:
+    """The metric of the ``keep`` trials on one colour scale, over the linear surface inside their hull."""
+    from scipy.interpolate import griddata
+
+    vals = data.values[keep]
+    vmin, vmax = (float(np.min(vals)), float(np.max(vals))) if vals.size else (0.0, 1.0)
+    if surface is not None:
+        gx, gy, (points, grid) = surface
+        z = griddata(points, vals, grid, method="linear")
+        ax.pcolormesh(gx, gy, z, cmap="viridis", vmin=vmin, vmax=vmax, shading="nearest", rasterized=True)
+    sc = ax.scatter(
+        data.x[keep],
+        data.y[keep],
+        c=vals,
+        cmap="viridis",
+        vmin=vmin,
+        vmax=vmax,
+        s=45,
+        edgecolors="k",
+        linewidths=0.5,
+        zorder=3,
+    )
+    fig.colorbar(sc, ax=ax, label=data.color_name)
+
+
+def _draw_others(ax: Any, data: MapData, done: np.ndarray) -> None:
+    """The trials without a colour: completed but undefined (open circles), pruned, failed."""
+    undefined = done & ~data.defined
     if undefined.any():
         ax.scatter(
             data.x[undefined],
@@ -216,13 +201,10 @@ def map_figure(data: MapData, title: str = "") -> Any:
         sel = np.array([s == state for s in data.trial_states], dtype=bool)
         if sel.any():
             ax.scatter(data.x[sel], data.y[sel], c="k", marker=marker, s=40, zorder=3, label=text)
-    ax.set(xlabel=data.x_name, ylabel=data.y_name, title=title or f"{data.study}: {data.color_name}")
-    _axis(ax.xaxis, ax.set_xscale, ax.set_xlim, data.x, data.x_log)
-    _axis(ax.yaxis, ax.set_yscale, ax.set_ylim, data.y, data.y_log)
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
-    return fig
+
+
+def _kind(label: str) -> str:
+    return "normal" if label in NORMAL_STATES else "pathological"
 
 
 def _axis(axis: Any, set_scale: Any, set_lim: Any, values: np.ndarray, log: bool, pad: float = 0.05) -> None:
@@ -259,9 +241,8 @@ def _label_regions(ax: Any, data: MapData, members: dict[str, np.ndarray]) -> No
         i = idx[np.argmax(np.minimum(apart, 0.35) - 0.5 * central)]
         placed.append((u[i], v[i]))
         colour = STATE_COLOURS.get(cat, _OTHER_COLOUR)
-        kind = "normal" if cat in NORMAL_STATES else "pathological"
         ax.annotate(
-            f"{cat}\n{kind}",
+            f"{cat}\n{_kind(cat)}",
             (data.x[i], data.y[i]),
             xytext=(0, 9),
             textcoords="offset points",
@@ -275,24 +256,9 @@ def _label_regions(ax: Any, data: MapData, members: dict[str, np.ndarray]) -> No
         )
 
 
-def draw_map(opened: OpenStudy, x: str, y: str, color: str, out: str | Path | None = None) -> tuple[Path, MapData]:
-    """Draw a study's map and save it as PNG (atomically); returns the path and the points.
-
-    ``out`` defaults to ``map-X-Y-COLOR.png`` in the study's artifacts folder.
-
-    Raises
-    ------
-    ConfigError
-        For a bad parameter or colour name (see :func:`map_data`), or when no completed trial
-        has both parameters.
-    """
-    from opsnn_opt.plots._cli import save_png
-
-    data = map_data(opened, x, y, color)
-    if not any(s == "COMPLETE" for s in data.trial_states):
-        raise ConfigError(f"study {opened.name!r} has no completed trial with {x} and {y} to map yet")
-    path = Path(out) if out else opened.store.artifacts / opened.name / f"map-{x}-{y}-{color}.png"
-    return save_png(map_figure(data), path), data
+def draw_map(data: MapData, out: str | Path, title: str = "") -> Path:
+    """Draw a :class:`MapData` (:func:`map_figure`) and save it as PNG, atomically; returns the path."""
+    return save_png(map_figure(data, title), out)
 
 
 def map_summary(data: MapData) -> str:

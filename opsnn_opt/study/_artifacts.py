@@ -96,7 +96,7 @@ def open_artifact_store(location: str) -> Any:
 def _draw_figures(results: Path, errors: list[str]) -> list[Path]:
     """Draw the trial's figures next to its results file (read once); the spatial ones only for
     runs with neuron positions."""
-    from opsnn_opt.plots._cli import KINDS, SPATIAL_KINDS, draw_results, load_results
+    from opsnn_opt.plots import KINDS, SPATIAL_KINDS, draw_results, load_results
 
     try:
         data, meta = load_results(results)
@@ -118,7 +118,7 @@ def draw_partial_figures(data: Any, out_dir: Path, model: str, seed: int) -> lis
     """Raster and population rate of a pruned run's spikes so far (a :class:`SpikeData`), into
     ``out_dir``, for the upload that follows. A figure that cannot be drawn is logged, not raised:
     the trial is being pruned either way."""
-    from opsnn_opt.plots._cli import draw_results
+    from opsnn_opt.plots import draw_results
 
     meta = {"model": f"{model} (pruned at {data.t_stop_ms:g} ms)", "seed": seed}
     drawn = []

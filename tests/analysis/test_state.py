@@ -5,12 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from opsnn_opt.analysis import STATE_CODES, SpikeData, StateThresholds, classify_state, compute_metrics
+from opsnn_opt.analysis import (
+    STATE_CODES,
+    STATE_LABELS,
+    SpikeData,
+    StateThresholds,
+    classify_state,
+    compute_metrics,
+    state_label,
+)
 from tests.analysis.synthetic import poisson, regular, volleys
 
 
 def test_codes_are_documented_and_stable():
     assert STATE_CODES == {"quiescent": 0, "AI": 1, "SI": 2, "SR": 3, "runaway": 4}
+    assert STATE_LABELS == {0: "quiescent", 1: "AI", 2: "SI", 3: "SR", 4: "runaway"}
+
+
+def test_state_label_of_a_code_and_of_undefined_codes():
+    assert [state_label(c) for c in (0.0, 1.0, 2.0, 3.0, 4.0)] == ["quiescent", "AI", "SI", "SR", "runaway"]
+    assert state_label(3) == "SR"
+    for undefined in (None, float("nan"), float("inf"), 1.5, 7.0, -1.0, True, "AI"):
+        assert state_label(undefined) is None, undefined
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ import pytest
 
 from opsnn_opt.cli import main
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.plots._map import STATE_COLOURS, map_data, map_figure
+from opsnn_opt.plots import STATE_COLOURS, map_figure
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space, open_study
-from opsnn_opt.study.read._values import network_state_label
+from opsnn_opt.study.read import map_data, network_state_label
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -144,10 +144,10 @@ def test_map_of_a_study_without_trials(tmp_path, tiny_specs):
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
     space = load_space(tiny_specs[0])
     create_study("empty", space, load_objective(tiny_specs[1], space.populations), store=Store(url))
-    from opsnn_opt.plots._map import draw_map
+    from opsnn_opt.study.read import draw_study_map
 
     with pytest.raises(ConfigError, match="study 'empty' has no completed trial with g_exc_nS and input_rate_hz"):
-        draw_map(open_study("empty", Store(url), for_trials=False), "g_exc_nS", "input_rate_hz", "network_state")
+        draw_study_map(open_study("empty", Store(url), for_trials=False), "g_exc_nS", "input_rate_hz", "network_state")
 
 
 def test_shipped_brunel_map_is_a_grid_over_g_and_eta():

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from opsnn_opt.cli import main
-from opsnn_opt.plots._map import map_data
 from opsnn_opt.store import Store
 from opsnn_opt.study import Worker, open_study
+from opsnn_opt.study.read import map_data
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,10 @@ def test_state_map_of_a_real_grid(study, capsys):
     data = map_data(open_study("grid", Store(url), for_trials=False), "g", "eta", "network_state")
     state = {(x, y): label for x, y, label in zip(data.x, data.y, data.labels)}
     assert state[3.0, 2.0] == "SR"  # Brunel's Fig. 8A
-    assert state[6.0, 2.0] == "AI" or state[4.5, 2.0] == "AI"  # between the synchronous regions
+    assert state[6.0, 4.0] == "AI"  # Fig. 8B
+    assert state[4.5, 0.9] == "SI-slow"  # Fig. 8D
+    # Between the synchronous regions (SR at g = 3, SI-slow at low eta), at eta = 2 (seed 1, one thread).
+    assert state[4.5, 2.0] == "AI" and state[6.0, 2.0] == "AI"
 
 
 def test_importance_of_a_real_grid(study, capsys):

@@ -8,13 +8,14 @@ import optuna
 import optuna_dashboard
 import pytest
 
+from opsnn_opt.analysis import state_label
 from opsnn_opt.cli import main
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space
 from opsnn_opt.study.read._dashboard import describe_old_studies
 from opsnn_opt.study.read._describe import metric_names, study_note
 from opsnn_opt.study.spec._objective import ObjectiveSpec
-from opsnn_opt.study.trial._feasibility import feasibility, metric_attrs, record_constraints, state_label
+from opsnn_opt.study.trial._feasibility import feasibility, is_feasible, metric_attrs, record_constraints
 
 
 def objective(text: str) -> ObjectiveSpec:
@@ -93,6 +94,29 @@ def test_state_labels_and_feasibility():
     assert frozen.system_attrs["constraints"] == [0.5, 0.0]  # the list optuna-dashboard 0.21 reads
     assert frozen.constraints["rate_hz.exc in [0.5, 50]"] == 0.5  # Optuna 5's own form
     assert feasibility(frozen) == (False, ["rate_hz.exc in [0.5, 50]"])
+    assert not is_feasible(frozen)
+
+
+def test_feasibility_follows_optunas_rule():
+    """<= 0 meets a constraint, nan violates it, and a trial without constraint values is feasible:
+    the trials Optuna's best_trials keeps are exactly those is_feasible keeps."""
+    study = optuna.create_study(directions=["minimize", "minimize"])
+    for k, violations in enumerate([None, [0.0, -1.0], [0.0, 0.5], None]):
+        trial = study.ask()
+        if violations is not None:
+            record_constraints(trial, ["a", "b"], violations)
+        study.tell(trial, [float(k), float(-k)])  # every trial on the front
+    # Optuna 5 refuses a nan constraint; one written in the list form only (as by Optuna 3) reads as nan.
+    study.add_trial(optuna.trial.create_trial(values=[3.5, -3.5], system_attrs={"constraints": [math.nan, 0.0]}))
+    verdicts = [(feasibility(t), is_feasible(t)) for t in study.trials]
+    assert verdicts == [
+        ((None, []), True),
+        ((True, []), True),
+        ((False, ["b"]), False),
+        ((None, []), True),
+        ((False, ["constraint 0"]), False),
+    ]
+    assert [t.number for t in study.best_trials] == [t.number for t in study.trials if is_feasible(t)] == [0, 1, 3]
 
 
 def test_dashboard_port_out_of_range_is_refused(workdir, capsys):

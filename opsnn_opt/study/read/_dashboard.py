@@ -42,13 +42,13 @@ def best_feasible_trial(storage: Any) -> None:
     from optuna.study import StudyDirection
     from optuna.trial import TrialState
 
-    from opsnn_opt.study.trial._feasibility import feasibility
+    from opsnn_opt.study.trial._feasibility import is_feasible
 
     unconstrained = storage.get_best_trial
 
     def get_best_trial(study_id: int) -> Any:
         trials = storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.COMPLETE,))
-        feasible = [t for t in trials if feasibility(t)[0] is not False]
+        feasible = [t for t in trials if is_feasible(t)]
         if not feasible or len(feasible) == len(trials):
             return unconstrained(study_id)
         maximize = storage.get_study_directions(study_id)[0] == StudyDirection.MAXIMIZE

@@ -17,11 +17,13 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.read._values import NETWORK_STATE, TrialValues, available_names, check_name, study_values
+
+if TYPE_CHECKING:
+    from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["EVALUATORS", "MIN_TRIALS", "Importance", "importance_targets", "parameter_importance"]
 

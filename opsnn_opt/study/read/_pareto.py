@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from opsnn_opt._optuna_compat import pareto_front
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._study import OpenStudy
+from opsnn_opt.plots import pareto_front_figure, save_png
+from opsnn_opt.study.read._describe import metric_names
+from opsnn_opt.study.read._tables import format_table
+from opsnn_opt.study.trial._feasibility import is_feasible
+
+if TYPE_CHECKING:
+    from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["format_rows", "pareto_figure", "pareto_rows"]
 
 
-def _feasible(trial: Any) -> bool:
-    return all(v <= 0.0 for v in trial.constraints.values())
-
-
 def _front(trials: list[Any], directions: list[Any]) -> set[int]:
     """Numbers of the non-dominated trials among ``trials``."""
-    from optuna.study._multi_objective import _get_pareto_front_trials_by_trials
-
-    return {t.number for t in _get_pareto_front_trials_by_trials(trials, directions)}
+    return {t.number for t in pareto_front(trials, directions)}
 
 
 def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
@@ -44,7 +45,7 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
             "(combine = \"multi\"); use 'study best'"
         )
     done = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    feasible_front = _front([t for t in done if _feasible(t)], study.directions)
+    feasible_front = _front([t for t in done if is_feasible(t)], study.directions)
     all_front = _front(done, study.directions)
     free = [p.name for p in opened.space.free]
     rows = []
@@ -55,7 +56,7 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
             {
                 "trial": t.number,
                 "values": list(t.values),
-                "feasible": _feasible(t),
+                "feasible": is_feasible(t),
                 "front": t.number in feasible_front,
                 "front_all": t.number in all_front,
                 "params": {p: t.params.get(p) for p in free},
@@ -69,54 +70,24 @@ def pareto_rows(opened: OpenStudy) -> list[dict[str, Any]]:
 
 def pareto_figure(opened: OpenStudy, path: str | os.PathLike[str]) -> Path:
     """Save a PNG of the first two objectives: every completed trial, infeasible ones crossed,
-    the feasible front joined by a line."""
+    the feasible front joined by a line (:func:`opsnn_opt.plots.pareto_front_figure`)."""
     import optuna
-
-    from opsnn_opt.plots._cli import save_png
-    from opsnn_opt.plots._figures import _figure
 
     rows = pareto_rows(opened)
     done = opened.study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
-    names = _objective_names(opened)
-    fig = _figure(5.5, 4.5)
-    ax = fig.add_subplot()
-    ok = [t for t in done if _feasible(t)]
-    bad = [t for t in done if not _feasible(t)]
-    ax.scatter([t.values[0] for t in ok], [t.values[1] for t in ok], s=14, c="0.6", label="feasible")
-    if bad:
-        ax.scatter(
-            [t.values[0] for t in bad], [t.values[1] for t in bad], s=14, c="tab:red", marker="x", label="infeasible"
-        )
-    front = [r for r in rows if r["front"]]
-    ax.plot([r["values"][0] for r in front], [r["values"][1] for r in front], "o-", c="tab:blue", label="Pareto front")
-    for r in front:
-        ax.annotate(
-            str(r["trial"]), (r["values"][0], r["values"][1]), fontsize=7, xytext=(3, 3), textcoords="offset points"
-        )
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
-    title = f"{opened.name}: {len(front)} on the front of {len(done)} completed"
-    if len(names) > 2:
-        title += f" (first 2 of {len(names)} objectives)"
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
+    front = [(r["trial"], r["values"]) for r in rows if r["front"]]
+    fig = pareto_front_figure(
+        [t.values for t in done],
+        [is_feasible(t) for t in done],
+        front,
+        metric_names(opened.objective),
+        f"{opened.name}: {len(front)} on the front of {len(done)} completed",
+    )
     return save_png(fig, path)
-
-
-def _objective_names(opened: OpenStudy) -> list[str]:
-    obj = opened.objective
-    if obj.callable_path:
-        return [f"objective {i}" for i in range(len(obj.directions))]
-    return [
-        f"|{t.name} - {t.target:g}| / {t.scale:g}" if t.target is not None else f"{t.name} ({t.direction})"
-        for t in obj.terms
-    ]
 
 
 def format_rows(rows: list[dict[str, Any]]) -> str:
     """A plain table: one line per trial on a front."""
-    from opsnn_opt.study.read._tables import format_table
-
     flat = [
         {
             "trial": r["trial"],

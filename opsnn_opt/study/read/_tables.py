@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from opsnn_opt.study._study import OpenStudy
 from opsnn_opt.study.trial._feasibility import feasibility
+
+if TYPE_CHECKING:
+    from opsnn_opt.study._study import OpenStudy
 
 __all__ = ["best_trials", "format_cell", "format_table", "time_in_simulator", "trial_rows"]
 

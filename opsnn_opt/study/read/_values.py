@@ -1,11 +1,12 @@
 """What a study's trials measured: parameters, objective values, metrics and network states.
 
-Maps (:mod:`opsnn_opt.plots._map`) and parameter importance (:mod:`opsnn_opt.study.read._importance`)
+Maps (:mod:`opsnn_opt.study.read._map`) and parameter importance (:mod:`opsnn_opt.study.read._importance`)
 read trials through this module. Metrics come from the trial's Optuna user attributes, where the
 worker stores them, and else from the project's ``opsnn_trial_runs`` table.
 
 The network state is a label: the ``network_state`` user attribute where a trial has one, else
-the metric ``state`` (0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway). With ``split_si``, an SI state
+the metric ``state`` (0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway:
+:data:`opsnn_opt.analysis.STATE_LABELS`). With ``split_si``, an SI state
 is told apart as SI-fast or SI-slow by its global oscillation (``osc_peak_hz``), as in
 Brunel (2000) Fig. 8: the fast rhythm is set by the synaptic delay (~180 Hz at D = 1.5 ms), the
 slow one by the membrane time constant (< 60 Hz).
@@ -16,14 +17,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from opsnn_opt.analysis import NETWORK_STATE, state_label
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.study._study import OpenStudy
+
+if TYPE_CHECKING:
+    from opsnn_opt.study._study import OpenStudy
 
 __all__ = [
     "NETWORK_STATE",
-    "NORMAL_STATES",
     "SI_FAST_MIN_HZ",
     "TrialValues",
     "available_names",
@@ -32,14 +35,8 @@ __all__ = [
     "study_values",
 ]
 
-#: The pseudo-metric name of the network state label.
-NETWORK_STATE = "network_state"
-#: States of a healthy cortex; every other label is pathological.
-NORMAL_STATES = ("AI",)
 #: An SI state whose oscillation peak is at or above this frequency (Hz) is SI-fast.
 SI_FAST_MIN_HZ = 80.0
-
-_STATE_LABELS = {0: "quiescent", 1: "AI", 2: "SI", 3: "SR", 4: "runaway"}
 
 
 def _number(value: Any) -> float | None:
@@ -53,8 +50,7 @@ def network_state_label(metrics: dict[str, Any], split_si: bool = True) -> str |
     """The state label of one trial from its stored values (see the module docstring)."""
     label = metrics.get(NETWORK_STATE)
     if not isinstance(label, str) or not label:
-        code = _number(metrics.get("state"))
-        label = _STATE_LABELS.get(int(code)) if code is not None and code == int(code) else None
+        label = state_label(metrics.get("state"))
     if label == "SI" and split_si:
         peak = _number(metrics.get("osc_peak_hz"))
         if peak is not None:

@@ -14,7 +14,7 @@ Three choices are made here, once, for every trial:
   that trial without a point. The names of the undefined metrics go into one text attribute,
   ``undefined_metrics``, so that "not computable" stays distinguishable from "not recorded".
 * **The network state as a label.** Beside the numeric ``state`` (0–4), ``network_state``
-  holds its name (``"AI"``, ``"SR"``, ...).
+  holds its name (``"AI"``, ``"SR"``, ...), from :data:`opsnn_opt.analysis.STATE_LABELS`.
 """
 
 from __future__ import annotations
@@ -23,27 +23,19 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opsnn_opt.analysis import STATE_CODES
+from opsnn_opt.analysis import NETWORK_STATE, state_label
 
 __all__ = [
     "CONSTRAINTS_LIST_KEY",
     "feasibility",
+    "is_feasible",
     "metric_attrs",
     "record_constraints",
-    "state_label",
 ]
 
 #: The system attribute optuna-dashboard 0.21 reads (``_serializer.CONSTRAINTS_KEY``).
 CONSTRAINTS_LIST_KEY = "constraints"
 _OPTUNA_PREFIX = "constraints:"  # Optuna 5: one system attribute per constraint
-_STATE_LABELS = {code: label for label, code in STATE_CODES.items()}
-
-
-def state_label(code: float | None) -> str | None:
-    """The name of a ``state`` metric's code (``1.0`` → ``"AI"``); None when undefined."""
-    if code is None or (isinstance(code, float) and math.isnan(code)):
-        return None
-    return _STATE_LABELS.get(int(code))
 
 
 def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, float]) -> dict[str, Any]:
@@ -59,7 +51,7 @@ def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, floa
         attrs["undefined_metrics"] = ", ".join(undefined)
     label = state_label(metrics.get("state"))
     if label is not None:
-        attrs["network_state"] = label
+        attrs[NETWORK_STATE] = label
     return attrs
 
 
@@ -75,8 +67,11 @@ def record_constraints(trial: Any, keys: Sequence[str], violations: Sequence[flo
 def feasibility(trial: Any) -> tuple[bool | None, list[str]]:
     """Whether a (frozen) trial met its constraints, and the keys of those it violated.
 
-    Returns ``(None, [])`` for a trial with no constraints recorded (no constraints in the
-    objective, or a trial that failed before its metrics were known).
+    Optuna's rule decides: a constraint is met when its value is <= 0 (so nan violates it, as
+    in ``optuna.study._constrained_optimization._get_feasible_trials``). Returns ``(None, [])``
+    for a trial with no constraints recorded (no constraints in the objective, or a trial that
+    failed before its metrics were known): a table shows it as neither; :func:`is_feasible`
+    counts it feasible, as Optuna does.
     """
     attrs = trial.system_attrs
     keyed = {k[len(_OPTUNA_PREFIX) :]: v for k, v in attrs.items() if k.startswith(_OPTUNA_PREFIX)}
@@ -84,5 +79,12 @@ def feasibility(trial: Any) -> tuple[bool | None, list[str]]:
         keyed = {f"constraint {i}": v for i, v in enumerate(attrs[CONSTRAINTS_LIST_KEY])}
     if not keyed:
         return None, []
-    violated = [k for k, v in keyed.items() if v > 0]
+    violated = [k for k, v in keyed.items() if not v <= 0.0]
     return not violated, violated
+
+
+def is_feasible(trial: Any) -> bool:
+    """Whether a (frozen) trial is feasible, as Optuna decides it for ``study.best_trial`` and
+    ``study.best_trials``: every constraint value <= 0, and a trial without constraint values is
+    feasible (``all`` of nothing)."""
+    return feasibility(trial)[0] is not False

@@ -1,52 +1,40 @@
-"""``opsnn plot RESULTS --kind KIND [--out FILE.png]``: a figure of one run's results file."""
+"""Figures of one run's results file, saved as PNG (``opsnn plot RESULTS --kind KIND``, and the
+figures a trial uploads): loading the file once, drawing each kind, saving atomically."""
 
 from __future__ import annotations
 
-import argparse
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
+from opsnn_opt.plots._figures import latency_figure, raster_figure, rate_figure, wave_frames_figure
 
-__all__ = ["KINDS", "SPATIAL_KINDS", "add_commands", "draw_results", "load_results", "plot_results", "save_png"]
+__all__ = ["KINDS", "SPATIAL_KINDS", "draw_results", "load_results", "plot_results", "save_png"]
 
-
-def _kinds() -> dict[str, tuple[Callable[..., Any], bool]]:
-    from opsnn_opt.plots import _figures as f
-
-    return {
-        "raster": (f.raster_figure, False),
-        "rate": (f.rate_figure, False),
-        "wave-frames": (f.wave_frames_figure, True),
-        "latency": (f.latency_figure, True),
-    }
-
-
+#: Each kind's drawing function, and whether it needs neuron positions.
+_DRAW: dict[str, tuple[Callable[..., Any], bool]] = {
+    "raster": (raster_figure, False),
+    "rate": (rate_figure, False),
+    "wave-frames": (wave_frames_figure, True),
+    "latency": (latency_figure, True),
+}
 #: Valid ``--kind`` values, in the order the help lists them.
-KINDS: tuple[str, ...] = ("raster", "rate", "wave-frames", "latency")
+KINDS: tuple[str, ...] = tuple(_DRAW)
 #: The kinds that need neuron positions (a spatial model's run).
-SPATIAL_KINDS: tuple[str, ...] = ("wave-frames", "latency")
+SPATIAL_KINDS: tuple[str, ...] = tuple(kind for kind, (_, spatial) in _DRAW.items() if spatial)
 
 
 def save_png(fig: Any, path: str | os.PathLike[str], dpi: int = 100) -> Path:
-    """Save a Figure as PNG atomically: a temporary sibling, then ``os.replace``.
+    """Save a Figure as PNG atomically (:func:`opsnn_opt.io.write_atomically`); returns the absolute path.
 
     A reader never sees a half-written image; on failure the temporary file is removed and an
     existing file at ``path`` is left as it was. Missing parent folders are created.
     """
-    final = Path(path).expanduser().absolute()
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        fig.savefig(tmp, format="png", dpi=dpi)
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return final
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
+    return write_atomically(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
 
 
 def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathLike[str] | None = None) -> Path:
@@ -93,7 +81,7 @@ def load_results(path: Path) -> tuple[Any, dict[str, Any]]:
 
 def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: Path) -> Path:
     """Draw one figure of loaded results (see :func:`load_results`) and save it as PNG."""
-    draw, spatial = _kinds()[kind]
+    draw, spatial = _DRAW[kind]
     model = meta.get("model", "?")
     if spatial and not data.has_positions:
         raise ConfigError(
@@ -102,18 +90,3 @@ def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: 
         )
     title = f"{model}, {data.duration_ms:g} ms, seed {meta.get('seed', '?')}: {kind}"
     return save_png(draw(data, title=title), out)
-
-
-def cmd_plot(args: argparse.Namespace) -> int:
-    out = plot_results(args.results, args.kind, args.out)
-    print(f"wrote {out}")
-    return 0
-
-
-def add_commands(sub: Any, storage: argparse.ArgumentParser) -> None:
-    """Add the ``plot`` command to the top-level subparsers (``storage`` is unused: no store)."""
-    p = sub.add_parser("plot", help="draw a figure of a results file (raster, rate, wave-frames, latency)")
-    p.add_argument("results", help="results file written by opsnn run")
-    p.add_argument("--kind", required=True, metavar="KIND", help=f"one of: {', '.join(KINDS)}")
-    p.add_argument("--out", help="PNG to write (default: KIND.png next to RESULTS)")
-    p.set_defaults(func=cmd_plot)
