@@ -89,7 +89,7 @@ def _print_best(opened: Any) -> None:
 
 def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study import run_local_workers
-    from opsnn_opt.study.read._tables import time_in_simulator
+    from opsnn_opt.study.read import time_in_simulator
     from opsnn_opt.study.worker import max_trials
 
     opened = open_named_study(args, for_trials=True)

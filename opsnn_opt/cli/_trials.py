@@ -42,7 +42,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from opsnn_opt.store import Store
     from opsnn_opt.study import artifact_store_location, open_artifact_store
-    from opsnn_opt.study.read._dashboard import dashboard_url, describe_old_studies, serve_dashboard
+    from opsnn_opt.study.read import dashboard_url, describe_old_studies, serve_dashboard
 
     if not 1 <= args.port <= 65535:
         raise ConfigError(f"--port must be a whole number in [1, 65535]; got {args.port}")

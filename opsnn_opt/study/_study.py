@@ -20,7 +20,6 @@ from opsnn_opt._version import __version__
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import Store
 from opsnn_opt.study._opened import ATTR_UID, OpenStudy
-from opsnn_opt.study.read._describe import describe_study
 from opsnn_opt.study.spec import (
     ATTR_OBJECTIVE,
     ATTR_SAMPLER,
@@ -37,6 +36,7 @@ from opsnn_opt.study.spec import (
     stored_specs,
     study_pruner,
 )
+from opsnn_opt.study.spec._describe import describe_study
 
 __all__ = [
     "ATTR_UID",

@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from opsnn_opt.study.read._describe import metric_names
+from opsnn_opt.study.spec._describe import metric_names
 from opsnn_opt.study.spec._objective import ObjectiveSpec
 from tests.study.trials_fixture import sqlite_only
 

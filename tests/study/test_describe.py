@@ -13,7 +13,7 @@ from opsnn_opt.cli import main
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space
 from opsnn_opt.study.read._dashboard import describe_old_studies
-from opsnn_opt.study.read._describe import metric_names, study_note
+from opsnn_opt.study.spec._describe import metric_names, study_note
 from opsnn_opt.study.spec._objective import ObjectiveSpec
 from opsnn_opt.study.trial._feasibility import feasibility, is_feasible, metric_attrs, record_constraints
 

@@ -11,7 +11,6 @@ from opsnn_opt.study.read._dashboard import (
     describe_old_studies,
     serve_dashboard,
 )
-from opsnn_opt.study.read._describe import describe_study, metric_names, study_note
 from opsnn_opt.study.read._importance import (
     EVALUATORS,
     MIN_TRIALS,
@@ -45,20 +44,17 @@ __all__ = [
     "check_name",
     "dashboard_url",
     "describe_old_studies",
-    "describe_study",
     "draw_study_map",
     "format_cell",
     "format_rows",
     "format_table",
     "importance_targets",
     "map_data",
-    "metric_names",
     "network_state_label",
     "parameter_importance",
     "pareto_figure",
     "pareto_rows",
     "serve_dashboard",
-    "study_note",
     "study_values",
     "time_in_simulator",
     "trial_rows",

@@ -17,8 +17,8 @@ def describe_old_studies(storage: Any) -> list[str]:
     """Give metric names and a note to opsnn studies created before they had them; returns their names."""
     import optuna
 
-    from opsnn_opt.study.read._describe import describe_study
     from opsnn_opt.study.spec import ATTR_SPECS, stored_specs
+    from opsnn_opt.study.spec._describe import describe_study
 
     done = []
     for frozen in storage.get_all_studies():

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from opsnn_opt._optuna_compat import pareto_front
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.plots import pareto_front_figure, save_png
-from opsnn_opt.study.read._describe import metric_names
 from opsnn_opt.study.read._tables import format_table
+from opsnn_opt.study.spec._describe import metric_names
 from opsnn_opt.study.trial._feasibility import is_feasible
 
 if TYPE_CHECKING:

@@ -5,6 +5,7 @@ The types here are shared by the files and the Python API (``opsnn_opt.Uniform``
 Optuna at import time or touches a store.
 """
 
+from opsnn_opt.study.spec._describe import describe_study, metric_names, study_note
 from opsnn_opt.study.spec._objective import ObjectiveSpec, load_objective
 from opsnn_opt.study.spec._params import Choices, FreeParam, LogUniform, Uniform
 from opsnn_opt.study.spec._pruners import (
@@ -31,6 +32,9 @@ from opsnn_opt.study.spec._terms import (
 )
 
 __all__ = [
+    "describe_study",
+    "metric_names",
+    "study_note",
     "ATTR_OBJECTIVE",
     "ATTR_SAMPLER",
     "ATTR_SPACE",
