@@ -107,7 +107,11 @@ def _private_names_imported_across_packages(path: Path, module: str) -> list[str
         if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("opsnn_opt"):
             if _layer(node.module) in (_layer(module), "<base>"):
                 continue
-            found += [f"{module}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            found += [
+                f"{module}: {node.module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not (node.module == "opsnn_opt" and a.name in BASE)
+            ]
     return [f for f in found if not f.endswith(".__version__")]
 
 

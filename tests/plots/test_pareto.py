@@ -12,7 +12,8 @@ from opsnn_opt.cli import main
 from opsnn_opt.plots import pareto_front_figure
 from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space, open_study
-from opsnn_opt.study.read import metric_names, pareto_rows
+from opsnn_opt.study.read import pareto_rows
+from opsnn_opt.study.spec import metric_names
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

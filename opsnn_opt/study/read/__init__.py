@@ -1,4 +1,4 @@
-"""Reading a study back: tables, values, maps, the Pareto front, importance, and descriptions.
+"""Reading a study back: tables, values, maps, the Pareto front and parameter importance.
 
 Nothing here runs a trial: these modules read what the workers stored (Optuna's trials and the
 project's ``opsnn_trial_runs``) and turn it into rows, records and plain data for
