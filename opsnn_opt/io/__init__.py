@@ -24,6 +24,7 @@ from opsnn_opt.io._api import (
     write_block,
     write_recording,
 )
+from opsnn_opt.io._atomic import write_atomically
 from opsnn_opt.io._bench import bench_io, synthetic_block
 from opsnn_opt.io._recording import PopulationRecording, Recording, recording_from_block
 
@@ -39,6 +40,7 @@ __all__ = [
     "read_recording",
     "recording_from_block",
     "synthetic_block",
+    "write_atomically",
     "write_block",
     "write_recording",
 ]

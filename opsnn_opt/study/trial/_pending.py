@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
+
+from opsnn_opt.io import write_atomically
 
 __all__ = ["PENDING_NAME", "pending_files", "read_pending", "remove_pending", "write_pending"]
 
@@ -22,16 +23,8 @@ _log = logging.getLogger("opsnn_opt.worker")
 
 def write_pending(folder: Path, study: str, number: int, trial_id: int, outcome: dict[str, Any]) -> Path:
     """Save an outcome durably (fsync, then an atomic rename); returns the file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PENDING_NAME
-    tmp = folder / f".{PENDING_NAME}.{os.getpid()}.tmp"
     data = {"study": study, "trial_number": number, "trial_id": trial_id, "outcome": outcome}
-    with tmp.open("w") as fh:
-        json.dump(data, fh, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+    return write_atomically(folder / PENDING_NAME, lambda tmp: tmp.write_text(json.dumps(data, default=str)))
 
 
 def remove_pending(path: Path) -> None:
