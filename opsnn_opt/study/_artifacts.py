@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.io import write_atomically
-from opsnn_opt.store import DEFAULT_DIR, OutageError, sqlite_path
+from opsnn_opt.store import DEFAULT_DIR, OutageError, set_trial_user_attrs, sqlite_path
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
@@ -146,8 +146,6 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         The study store's URL, which sets the default artifact store.
     """
     from optuna.artifacts import upload_artifact
-
-    from opsnn_opt.store import set_trial_user_attrs
 
     t0 = time.perf_counter()
     ids: dict[str, str] = {}
