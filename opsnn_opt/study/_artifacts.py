@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
-from opsnn_opt.io import write_atomically
 from opsnn_opt.store import DEFAULT_DIR, OutageError, set_trial_user_attrs, sqlite_path
 
 __all__ = [
@@ -202,6 +201,8 @@ def download_trial_files(
     """
     from optuna.artifacts import get_all_artifact_meta
     from optuna.artifacts.exceptions import ArtifactNotFound
+
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
 
     trials = opened.study.get_trials(deepcopy=False)
     if not 0 <= number < len(trials):

@@ -13,8 +13,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.io import write_atomically
-
 __all__ = ["PENDING_NAME", "pending_files", "read_pending", "remove_pending", "write_pending"]
 
 PENDING_NAME = "report.pending.json"
@@ -23,6 +21,8 @@ _log = logging.getLogger("opsnn_opt.worker")
 
 def write_pending(folder: Path, study: str, number: int, trial_id: int, outcome: dict[str, Any]) -> Path:
     """Save an outcome durably (fsync, then an atomic rename); returns the file."""
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
     data = {"study": study, "trial_number": number, "trial_id": trial_id, "outcome": outcome}
     return write_atomically(folder / PENDING_NAME, lambda tmp: tmp.write_text(json.dumps(data, default=str)))
 
