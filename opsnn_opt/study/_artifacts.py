@@ -74,22 +74,24 @@ def open_artifact_store(location: str) -> Any:
     """An Optuna artifact store for a folder or an ``s3://BUCKET[/PREFIX]`` location."""
     from optuna.artifacts import Boto3ArtifactStore, FileSystemArtifactStore
 
-    where = f"--artifact-store/{ARTIFACT_STORE_ENV}"
+    where = f"artifact_store/{ARTIFACT_STORE_ENV}"  # the CLI says it as --artifact-store
     if "://" not in location:
         path = Path(location).expanduser()
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"{where}: cannot create the folder {str(path)!r}: {exc.strerror}") from None
+            raise ConfigError(
+                f"{where}: cannot create the folder {str(path)!r}: {exc.strerror}", field="artifact_store"
+            ) from None
         return FileSystemArtifactStore(path)
     scheme, _, rest = location.partition("://")
     bucket, _, prefix = rest.partition("/")
     if scheme != "s3" or not bucket:
-        raise ConfigError(f"{where} must be a folder or s3://BUCKET[/PREFIX]; got {location!r}")
+        raise ConfigError(f"{where} must be a folder or s3://BUCKET[/PREFIX]; got {location!r}", field="artifact_store")
     try:
         import boto3
     except ImportError:
-        raise ConfigError(f"{where} {location!r} needs boto3: pip install boto3") from None
+        raise ConfigError(f"{where} {location!r} needs boto3: pip install boto3", field="artifact_store") from None
     store = Boto3ArtifactStore(bucket, client=boto3.client("s3"))
     return _PrefixedStore(store, prefix) if prefix.strip("/") else store
 
@@ -225,7 +227,8 @@ def download_trial_files(
         except ArtifactNotFound:
             raise StoreError(
                 f"artifact {meta.artifact_id} ({meta.filename}) of trial {number} is not in the artifact "
-                f"store {where}; point --artifact-store/{ARTIFACT_STORE_ENV} at the store the workers used"
+                f"store {where}; point artifact_store/{ARTIFACT_STORE_ENV} at the store the workers used",
+                field="artifact_store",
             ) from None
         written.append(final)
     return written
