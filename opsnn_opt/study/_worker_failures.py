@@ -160,8 +160,11 @@ def format_failures(records: list[dict[str, Any]]) -> list[str]:
     lines = []
     for cause, group in by_cause.items():
         newest = group[0]
-        who = f"{len(group)} workers, newest" if len(group) > 1 else "worker"
-        where = f"{newest.get('worker')} {newest.get('stage', '')} at {newest.get('time')}".replace("  ", " ")
+        when = f"{newest.get('stage') or 'failed'} ({newest.get('time')})"
+        if len(group) == 1:
+            who = f"worker {newest.get('worker')} failed {when}"
+        else:
+            who = f"{len(group)} workers failed, the newest {newest.get('worker')} {when}"
         log = f"; log: {newest['log']}" if newest.get("log") else ""
-        lines.append(f"worker failure ({who} {where}): {cause}{log}")
+        lines.append(f"{who}: {cause}{log}")
     return lines

@@ -122,8 +122,8 @@ def test_a_worker_that_cannot_import_the_model_says_why_in_the_exception(lab):
     error = out["error"]
     assert "2 worker(s) exited with an error" in error
     assert "no module named 'my_ring'" in error and "see their logs" not in error
-    logs = lab / "store" / "logs" / "gone"
-    assert str(logs / "worker-0.log") in error or "store/logs/gone/worker-0.log" in error
+    logs = lab / "logs" / "gone"  # beside the artifacts; named from the script's working folder
+    assert "(workers 0, 1; logs: logs/gone/worker-0.log, logs/gone/worker-1.log)" in error
     for i in (0, 1):  # the cause is the one line each worker wrote beside its log
         assert "no module named 'my_ring'" in (logs / f"worker-{i}.error").read_text()
 
@@ -146,15 +146,15 @@ def test_a_slurm_worker_that_cannot_import_the_model_shows_why_in_study_show(lab
     assert rc != 0 and "no module named 'my_ring'" in log.read_text()
 
     assert main(["study", "show", "far", "--storage", url]) == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("worker failure")]
+    lines = [line for line in capsys.readouterr().out.splitlines() if " failed " in line]
     assert len(lines) == 1, lines
-    assert f"(worker {socket.gethostname()}:" in lines[0] and " at start-up at " in lines[0]
+    assert lines[0].startswith(f"worker {socket.gethostname()}:") and " failed at start-up (" in lines[0]
     assert "no module named 'my_ring'" in lines[0] and lines[0].endswith(f"; log: {log}")
 
     assert main(["study", "show", "far", "--json", "--storage", url]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []  # still the list of trials
-    assert "opsnn: warning: worker failure" in captured.err and "my_ring" in captured.err
+    assert "opsnn: warning: worker " in captured.err and "no module named 'my_ring'" in captured.err
 
     # Once a worker on this host runs a trial, the failure is old news.
     env = {**_env(lab), "PYTHONPATH": os.pathsep.join([str(lab / "models_dir"), os.environ.get("PYTHONPATH", "")])}
@@ -162,7 +162,7 @@ def test_a_slurm_worker_that_cannot_import_the_model_shows_why_in_study_show(lab
     done = subprocess.run(worker, cwd=lab, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert main(["study", "show", "far", "--storage", url]) == 0
-    assert "worker failure" not in capsys.readouterr().out
+    assert " failed " not in capsys.readouterr().out
 
 
 def test_the_workers_import_path_adds_what_the_script_added_once(tmp_path, monkeypatch):
@@ -197,3 +197,33 @@ def test_failed_workers_count_and_say_why(tmp_path):
         f"{cause} (workers 0, 1; logs: {tmp_path / 'worker-0.log'}, {tmp_path / 'worker-1.log'}); "
         f"killed by SIGKILL (out of memory?) (worker 2; log: {tmp_path / 'worker-2.log'})"
     )
+
+
+def test_study_show_groups_the_failures_by_cause_and_drops_the_old_ones():
+    import datetime
+    from types import SimpleNamespace
+
+    from opsnn_opt.study._worker_failures import ATTR_PREFIX, format_failures, shown_failures
+
+    def record(worker, time, cause="no module named 'my_ring'"):
+        host = worker.split(":")[0]
+        return {"host": host, "worker": worker, "cause": cause, "log": f"/logs/{worker}.log", "time": time}
+
+    records = [
+        record("a:1", "2026-12-04T10:00:00+00:00"),
+        record("b:2", "2026-12-04T10:05:00+00:00"),
+        record("b:3", "2026-12-04T10:06:00+00:00", cause="killed by SIGKILL"),
+        record("c:4", "2026-12-04T09:00:00+00:00"),  # host c ran a trial since: old news
+    ]
+    done = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
+    trial = SimpleNamespace(user_attrs={"host": "c"}, datetime_complete=done)
+    study = SimpleNamespace(
+        user_attrs={ATTR_PREFIX + r["worker"]: {**r, "stage": "at start-up"} for r in records} | {"other": 1},
+        get_trials=lambda deepcopy: [trial],
+    )
+    assert [r["worker"] for r in shown_failures(study)] == ["b:3", "b:2", "a:1"]
+    assert format_failures(shown_failures(study)) == [
+        "worker b:3 failed at start-up (2026-12-04T10:06:00+00:00): killed by SIGKILL; log: /logs/b:3.log",
+        "2 workers failed, the newest b:2 at start-up (2026-12-04T10:05:00+00:00): no module named 'my_ring'; "
+        "log: /logs/b:2.log",
+    ]

@@ -88,9 +88,9 @@ def time_in_simulator(opened: OpenStudy) -> str | None:
 
 def worker_failure_lines(opened: OpenStudy) -> list[str]:
     """One line per distinct cause of the workers that failed (at start-up or later) and whose
-    host has finished no trial since, newest first, e.g. ``"worker failure (worker node7:4242
-    at start-up at 2026-12-04T19:30:00+00:00): study 'ring' (stored spec): model 'my_ring:Ring':
-    no module named 'my_ring' on this host; ...; log: /scratch/logs/opsnn-ring-77_3.log"``.
+    host has finished no trial since, newest first, e.g. ``"worker node7:4242 failed at start-up
+    (2026-12-04T19:30:00+00:00): study 'ring' (stored spec): 'model': model 'my_ring:Ring': no
+    module named 'my_ring' on this host; ...; log: /scratch/logs/opsnn-ring-77_3.log"``.
 
     The workers record them (:mod:`opsnn_opt.study._worker_failures`): a SLURM task that could
     not import the model says so here.
