@@ -63,7 +63,7 @@ def worker_log() -> Path | None:
 
 def failure_file(log: Path) -> Path:
     """Where a worker whose log is ``log`` writes its cause: ``worker-0.log`` -> ``worker-0.error``."""
-    return log.with_suffix(".error")
+    return log.with_name(log.name + ".error") if log.suffix == ".error" else log.with_suffix(".error")
 
 
 def read_failure_file(log: Path) -> str | None:
@@ -123,8 +123,13 @@ def _store_record(study_name: str, storage: str | None, record: dict[str, Any]) 
 def recording_failure(study_name: str, storage: str | None) -> Iterator[None]:
     """Record the cause of any error that leaves the block (:func:`record_failure`), then re-raise it.
 
-    ``storage`` is the store's URL (None: the default store), as the worker was given it.
+    ``storage`` is the store's URL (None: the default store), as the worker was given it. A
+    cause left beside the log by an earlier run is removed first: the file is this run's.
     """
+    log = worker_log()
+    if log is not None:
+        with contextlib.suppress(OSError):
+            failure_file(log).unlink(missing_ok=True)
     try:
         yield
     except (KeyboardInterrupt, SystemExit):

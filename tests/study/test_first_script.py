@@ -227,3 +227,11 @@ def test_study_show_groups_the_failures_by_cause_and_drops_the_old_ones():
         "2 workers failed, the newest b:2 at start-up (2026-12-04T10:05:00+00:00): no module named 'my_ring'; "
         "log: /logs/b:2.log",
     ]
+
+
+def test_the_cause_file_is_beside_the_log_and_never_the_log(tmp_path):
+    from opsnn_opt.study._worker_failures import failure_file
+
+    assert failure_file(tmp_path / "worker-0.log") == tmp_path / "worker-0.error"
+    assert failure_file(tmp_path / "opsnn-ring-77_3.log") == tmp_path / "opsnn-ring-77_3.error"
+    assert failure_file(tmp_path / "w.error") == tmp_path / "w.error.error"
