@@ -235,3 +235,24 @@ def test_the_cause_file_is_beside_the_log_and_never_the_log(tmp_path):
     assert failure_file(tmp_path / "worker-0.log") == tmp_path / "worker-0.error"
     assert failure_file(tmp_path / "opsnn-ring-77_3.log") == tmp_path / "opsnn-ring-77_3.error"
     assert failure_file(tmp_path / "w.error") == tmp_path / "w.error.error"
+
+
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        ("print('trial 0: COMPLETE'); sys.exit('opsnn: error: the store is gone')", "the store is gone"),
+        ("print('trial 0: COMPLETE'); raise ValueError('bad')", "ValueError: bad"),
+        ("print('trial 0: COMPLETE', flush=True); os.kill(os.getpid(), 9)", "killed by SIGKILL (out of memory?)"),
+    ],
+)
+def test_a_worker_without_a_cause_file_is_explained_by_its_log(tmp_path, code, cause):
+    log = tmp_path / "worker-0.log"
+    log.write_text("opsnn: error: an earlier run's error\n")
+    out = log.open("ab")
+    offset = out.tell()
+    cmd = [sys.executable, "-c", f"import os, sys; {code}"]
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    proc.wait()
+    exit_ = _local._exit_of(_local._Started(0, proc, log, out, offset))
+    out.close()
+    assert exit_.cause == cause and exit_.returncode == proc.returncode != 0

@@ -69,7 +69,7 @@ class FailedWorkers(int):
         return self
 
     def summary(self) -> str:
-        """``CAUSE (worker 0, log: PATH); ...``: one entry per distinct cause."""
+        """``CAUSE (worker 0; log: PATH); CAUSE (workers 1, 2; logs: PATH, PATH)``: one entry per cause."""
         by_cause: dict[str, list[WorkerExit]] = {}
         for e in self.exits:
             by_cause.setdefault(e.cause, []).append(e)
@@ -119,7 +119,7 @@ def run_local_workers(
     with stop_signals(raise_interrupt, (signal.SIGTERM,)):  # SIGINT is a KeyboardInterrupt already
         try:
             while True:
-                running = any(w.proc.poll() is None for w in started)
+                running = [w.proc.poll() is None for w in started]  # every one polled: a list, not any()
                 for line in finished():
                     done += 1
                     echo(f"[{done}/{total}] {line}")
@@ -127,7 +127,7 @@ def run_local_workers(
                     if w.proc.returncode and w.index not in {e.index for e in exits}:
                         exits.append(_exit_of(w))
                         echo(f"worker {w.index} exited with an error: {exits[-1].cause} (log: {_short(w.log)})")
-                if not running:
+                if not any(running):
                     break
                 time.sleep(poll_s)
         except KeyboardInterrupt:
@@ -161,7 +161,8 @@ def _start(opened: OpenStudy, n: int, log_dir: Path, args: Sequence[str]) -> lis
 
 
 def _exit_of(w: _Started, tail_bytes: int = 65536) -> WorkerExit:
-    """Why worker ``w`` exited: the cause it wrote beside its log, else its log's last error line."""
+    """Why worker ``w`` exited: the cause it wrote beside its log, else its log's last error line
+    (``opsnn: error: ...``), else (not for a signal) its log's last line, a traceback's last."""
     rc = w.proc.returncode
     cause = read_failure_file(w.log)
     if cause is None:
@@ -170,14 +171,11 @@ def _exit_of(w: _Started, tail_bytes: int = 65536) -> WorkerExit:
             f.seek(max(w.offset, f.seek(0, os.SEEK_END) - tail_bytes))
             lines = [line.strip() for line in f.read().decode("utf-8", "replace").splitlines() if line.strip()]
         errors = [line.removeprefix("opsnn: error: ") for line in lines if line.startswith("opsnn: error: ")]
-        cause = (errors or lines or [None])[-1]
-    if rc < 0:
+        cause = (errors or (lines if rc > 0 else []) or [None])[-1]
+    if rc < 0:  # killed: its last line is whatever it was doing, not why
         name = signal.Signals(-rc).name if -rc in signal.valid_signals() else f"signal {-rc}"
-        cause = (
-            f"killed by {name}"
-            + (" (out of memory?)" if -rc == signal.SIGKILL else "")
-            + (f"; {cause}" if cause else "")
-        )
+        killed = f"killed by {name}" + (" (out of memory?)" if -rc == signal.SIGKILL else "")
+        cause = f"{killed}; {cause}" if cause else killed
     return WorkerExit(w.index, rc, cause or f"exit code {rc}, nothing in its log", w.log)
 
 
@@ -217,11 +215,11 @@ def _module_folder(model: str) -> str | None:
     if not sep or not target:
         return None
     if target.endswith(".py"):  # imported by its path; what it imports beside it needs the folder
-        return str(Path(target).expanduser().resolve().parent)
+        return os.path.dirname(os.path.abspath(os.path.expanduser(target)))
     module = sys.modules.get(target.split(".")[0])
     path = getattr(module, "__file__", None)
     if path:
-        p = Path(path).resolve()
+        p = Path(os.path.abspath(path))  # not resolved: as sys.path names it
         return str(p.parent.parent if p.name == "__init__.py" else p.parent)
     locations = list(getattr(module, "__path__", None) or ())  # a namespace package
     return str(Path(locations[0]).parent) if locations else None
