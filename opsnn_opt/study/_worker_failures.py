@@ -110,12 +110,9 @@ def _store_record(study_name: str, storage: str | None, record: dict[str, Any]) 
 
     optuna_storage = Store(storage).optuna_storage()
     study_id = optuna_storage.get_study_id_from_name(study_name)
-    mine = [
-        t
-        for t in optuna_storage.get_all_trials(study_id, deepcopy=False)
-        if t.user_attrs.get("worker") == record["worker"]
-    ]
-    record["stage"] = f"after {len(mine)} trial(s)" if mine else "at start-up"
+    trials = optuna_storage.get_all_trials(study_id, deepcopy=False)
+    ran = sum(t.user_attrs.get("worker") == record["worker"] for t in trials)  # trials this worker took
+    record["stage"] = f"after {ran} trial(s)" if ran else "at start-up"
     optuna_storage.set_study_user_attr(study_id, ATTR_PREFIX + record["worker"], record)
 
 
