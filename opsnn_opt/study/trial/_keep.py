@@ -25,8 +25,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.study.spec._objective import MissingMetric
-
 __all__ = ["NOT_KEPT_PREFIX", "apply_keep", "spikes_digest", "spikes_digest_of"]
 
 #: A results file renamed with this prefix is not kept: figures are drawn from it, then it is removed.
@@ -62,7 +60,7 @@ def _scores(opened: Any, result: Any) -> list[float] | None:
     """The objective's values, None when the trial will fail (undefined or nan)."""
     try:
         scores = opened.objective.evaluate(result.metrics, result)
-    except MissingMetric:
+    except Exception:  # MissingMetric, or a callable objective's own error: the worker fails it
         return None
     return None if any(math.isnan(s) for s in scores) else list(scores)
 
