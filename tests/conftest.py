@@ -63,6 +63,7 @@ SERIAL_MODULES = frozenset(
     {
         "tests/bench/test_bench_commands.py",
         "tests/bench/test_chaos.py",
+        "tests/bench/test_throughput.py",
         "tests/cluster/test_proxy.py",
         "tests/cluster/test_slurm.py",
         "tests/study/test_consistency.py",
