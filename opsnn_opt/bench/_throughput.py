@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -71,6 +72,7 @@ def _configurations(space: Any, n: int) -> list[dict[str, float]]:
 
 
 def _raw_worker(job: tuple[list[dict[str, Any]], float]) -> int:
+    os.environ.setdefault("PYNEST_QUIET", "1")  # NEST's banner would go into the bench's JSON
     import nest
 
     from opsnn_opt.bench._pynest import build_balanced_pynest

@@ -124,3 +124,36 @@ def test_study_figures_draws_a_trial_not_kept_by_rerunning_it(kept, capsys, tmp_
     assert {"raster.png", "rate.png"} <= files
     assert main(["study", "figures", "all", "--best", "1", "--storage", url]) == 0
     assert "from " in capsys.readouterr().out
+
+
+def test_keep_is_checked_and_stored(tmp_path):
+    from opsnn_opt.errors import ConfigError
+    from opsnn_opt.study import SearchSpace, load_space
+
+    path = tmp_path / "space.toml"
+    path.write_text(_top(SPACE, "metrics"))
+    space = load_space(path)
+    assert space.keep == "metrics" and SearchSpace.from_dict(space.to_dict(), "again").keep == "metrics"
+    assert "keep" not in space.with_keep("all").to_dict()  # the default: stored spaces as before
+    with pytest.raises(ConfigError, match="keep must be one of: all, best, failed, metrics; got 'some'"):
+        space.with_keep("some")
+    path.write_text(_top(SPACE, "some"))
+    with pytest.raises(ConfigError, match="keep"):
+        load_space(path)
+
+
+def test_study_run_keep_overrides_the_space(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPSNN_ARTIFACT_STORE", raising=False)
+    monkeypatch.setenv("OPSNN_ARTIFACTS", str(tmp_path / "results"))
+    url = f"sqlite:///{tmp_path / 'opsnn.sqlite3'}"
+    (tmp_path / "space.toml").write_text(SPACE)
+    (tmp_path / "objective.toml").write_text(TINY_OBJECTIVE)
+    create = ["study", "create", "cli", "--space", "space.toml", "--objective", "objective.toml", "--storage", url]
+    assert main([*create, "--sampler", "grid", "--keep", "failed"]) == 0
+    assert main(["study", "run", "cli", "--n-trials", "2", "--keep", "metrics", "--storage", url]) == 0
+    capsys.readouterr()
+    attrs = [a for _, a, names in _files(url, "cli") if "results.nix" not in names]
+    assert len(attrs) == 2 and {a["results_kept"] for a in attrs} == {"no (keep = metrics)"}
+    assert main(["study", "run", "cli", "--n-trials", "1", "--keep", "sometimes", "--storage", url]) == 2
+    assert "keep must be one of" in capsys.readouterr().err
