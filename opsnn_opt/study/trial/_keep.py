@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import shutil
 from pathlib import Path
@@ -105,10 +106,16 @@ def apply_keep(opened: Any, output: Any, folder: Path) -> Any:
     with its results file marked as not kept when the space's ``keep`` says so: the digest of its
     spikes in ``output.kept``, ``results_path`` None, replicate files removed."""
     result = output.result
-    if not result.results_path or _keeps(opened, result):
+    if not result.results_path:
         return output
     path = Path(result.results_path)
-    sha, n_spikes = spikes_digest(path)
+    try:
+        if _keeps(opened, result):
+            return output
+        sha, n_spikes = spikes_digest(path)
+    except Exception as exc:  # bookkeeping never fails a trial: the file is kept instead
+        logging.getLogger("opsnn_opt.worker").warning("%s: kept (keep = %s): %s", path, opened.space.keep, exc)
+        return output
     path.rename(path.with_name(NOT_KEPT_PREFIX + path.name))
     for replicate in folder.glob("replicate-*"):  # their files are never uploaded: remove them
         shutil.rmtree(replicate, ignore_errors=True)
