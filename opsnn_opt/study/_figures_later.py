@@ -56,10 +56,8 @@ def best_trial_numbers(opened: Any, k: int) -> list[int]:
     return [t.number for t in sorted(done, key=lambda t: t.value, reverse=reverse)][:k]
 
 
-def _results_file(opened: Any, number: int, scratch: Path, location: str | None) -> tuple[Path, str]:
-    """The trial's results file and where it came from: local, artifact, or rerun."""
-    rows = {r.trial_number: r for r in opened.store.runs(opened.name)}
-    row = rows.get(number)
+def _results_file(opened: Any, number: int, row: Any, scratch: Path, location: str | None) -> tuple[Path, str]:
+    """The trial's results file and where it came from: local (``row``: its stored run), artifact, or rerun."""
     if row is not None and row.results_path and Path(row.results_path).is_file():
         return Path(row.results_path), row.results_path
     try:
@@ -88,13 +86,14 @@ def draw_trial_figures(opened: Any, numbers: list[int], location: str | None = N
     if bad:
         raise ConfigError(f"trials must be trial numbers in [0, {n - 1}] of study {opened.name!r}; got {bad}")
     store = open_artifact_store(artifact_store_location(opened.store.url, location))
+    rows = {r.trial_number: r for r in opened.store.runs(opened.name)}
     out = []
     for number in numbers:
         with tempfile.TemporaryDirectory(prefix="opsnn-figures-") as tmp:
             scratch = Path(tmp)
             report = TrialFigures(number, "")
             try:
-                results, report.source = _results_file(opened, number, scratch, location)
+                results, report.source = _results_file(opened, number, rows.get(number), scratch, location)
             except (StoreError, ConfigError) as exc:
                 report.source, report.errors = "nowhere", [str(exc)]
                 out.append(report)
