@@ -63,11 +63,13 @@ SERIAL_MODULES = frozenset(
     {
         "tests/bench/test_bench_commands.py",
         "tests/bench/test_chaos.py",
+        "tests/bench/test_throughput.py",
         "tests/cluster/test_proxy.py",
         "tests/cluster/test_slurm.py",
         "tests/study/test_consistency.py",
         "tests/study/test_dashboard.py",
         "tests/study/test_first_script.py",
+        "tests/study/test_keep.py",
         "tests/study/test_loop.py",
         "tests/study/test_outage.py",
         "tests/study/test_recovery.py",

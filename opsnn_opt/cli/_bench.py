@@ -26,6 +26,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "opsnn_opt.bench._prune",
     "opsnn_opt.bench._noise",
     "opsnn_opt.bench._chaos",
+    "opsnn_opt.bench._throughput",
 )
 
 

@@ -19,6 +19,7 @@ FIELD_FLAGS: dict[str, str] = {
     "chunk_ms": "--chunk",
     "color": "--color",
     "evaluator": "--evaluator",
+    "keep": "--keep",
     "kind": "--kind",
     "load_if_exists": "--load-if-exists",
     "max_memory_mb": "--max-memory",

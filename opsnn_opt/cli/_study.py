@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from opsnn_opt._argtypes import positive_int
-from opsnn_opt.cli import _pareto, _plots_study, _worker
+from opsnn_opt.cli import _figures, _pareto, _plots_study, _worker
 from opsnn_opt.cli._common import format_params, open_named_study, print_json
 from opsnn_opt.errors import ConfigError
 
@@ -21,7 +21,7 @@ def cmd_study_create(args: argparse.Namespace) -> int:
     from opsnn_opt.study.worker import set_max_trials
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own line says what was created
-    space = load_space(args.space)
+    space = load_space(args.space).with_keep(args.keep)
     objective = load_objective(args.objective, space.populations)
     opened = create_study(  # checks the specs before the store is opened or created
         args.name,
@@ -93,6 +93,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
     from opsnn_opt.study.worker import max_trials
 
     opened = open_named_study(args, for_trials=True)
+    opened.space.with_keep(args.keep)  # checked before the workers start
     if args.n_trials is None and max_trials(opened.study) is None:
         raise ConfigError(f"--n-trials is required: study {opened.name!r} has no max_trials budget")
     failed_workers = run_local_workers(opened, args.n_trials, args.workers, limits=_worker.limit_args(args))
@@ -171,6 +172,7 @@ def _add_create(study: Any, storage: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
     p.add_argument("--max-trials", type=positive_int, help="the study's total trial budget, shared by all workers")
+    _worker.add_keep_option(p, "default: keep of the space, else all")
     p.set_defaults(func=cmd_study_create)
 
 
@@ -202,4 +204,5 @@ def add_commands(sub: Any, storage: argparse.ArgumentParser) -> Any:
     p = study.add_parser("list", parents=[storage], help="the studies in the store")
     p.set_defaults(func=cmd_study_list)
     _plots_study.add_importance_command(study, storage)
+    _figures.add_figures_command(study, storage)
     return study

@@ -16,12 +16,15 @@ __all__ = ["add_commands"]
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from opsnn_opt.study import download_trial_files
+    from opsnn_opt.study import download_trial_files, not_kept_note
 
     opened = open_named_study(args)
     out = Path(args.out) if args.out else Path(f"{opened.name}-trial-{args.trial:05d}")
     for path in download_trial_files(opened, args.trial, out, args.artifact_store):
         print(f"wrote {path}")
+    note = not_kept_note(opened, opened.study.get_trials(deepcopy=False)[args.trial])
+    if note:
+        print(note)
     return 0
 
 

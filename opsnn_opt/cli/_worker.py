@@ -11,7 +11,13 @@ from typing import Any
 from opsnn_opt._argtypes import max_trials_or_none, positive_float, positive_int
 from opsnn_opt.cli._common import open_named_study
 
-__all__ = ["add_limit_options", "add_study_commands", "add_worker_command", "limit_args"]
+__all__ = ["add_keep_option", "add_limit_options", "add_study_commands", "add_worker_command", "limit_args"]
+
+
+def add_keep_option(p: argparse.ArgumentParser, default: str = "default: keep of the study's space") -> None:
+    p.add_argument(
+        "--keep", metavar="all|best|failed|metrics", help=f"which trials keep their results file ({default})"
+    )
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -27,6 +33,7 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="the simulation process's memory limit (default: max_memory_mb of the space)",
     )
+    add_keep_option(p)
 
 
 def limit_args(args: argparse.Namespace) -> list[str]:
@@ -36,6 +43,8 @@ def limit_args(args: argparse.Namespace) -> list[str]:
         out += ["--timeout", repr(args.timeout)]
     if args.max_memory is not None:
         out += ["--max-memory", repr(args.max_memory)]
+    if args.keep is not None:
+        out += ["--keep", args.keep]
     return out
 
 
@@ -52,6 +61,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     with Worker.recording_failure(args.name, args.storage):  # why it failed: `study run` and `study show` say it
         opened = open_named_study(args, for_trials=True, worker_index=args.worker_index)
+        opened.space = opened.space.with_keep(args.keep)
         Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory).run(args.n_trials, args.until_done)
     return 0
 

@@ -4,9 +4,11 @@ from opsnn_opt.study._artifacts import (
     ARTIFACT_STORE_ENV,
     artifact_store_location,
     download_trial_files,
+    not_kept_note,
     open_artifact_store,
 )
 from opsnn_opt.study._consistency import check_study, disagreements
+from opsnn_opt.study._figures_later import best_trial_numbers, draw_trial_figures
 from opsnn_opt.study._rerun import rerun_trial
 from opsnn_opt.study._run_local import run_local_workers
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, check_study_name, create_study, open_study
@@ -25,6 +27,9 @@ __all__ = [
     "ARTIFACT_STORE_ENV",
     "artifact_store_location",
     "download_trial_files",
+    "not_kept_note",
+    "best_trial_numbers",
+    "draw_trial_figures",
     "open_artifact_store",
     "check_study",
     "disagreements",

@@ -7,7 +7,8 @@ on several hosts) or ``s3://BUCKET[/PREFIX]`` (Optuna's ``Boto3ArtifactStore``; 
 credentials and ``AWS_ENDPOINT_URL_S3`` for an S3-compatible server such as MinIO).
 
 A finished trial (complete, failed or pruned) uploads every file its run folder holds (the
-results file, when there is one) and, drawn from the results file, a raster and a population
+results file, when there is one and the search space's ``keep`` keeps it: see
+:mod:`opsnn_opt.study.trial._keep`) and, drawn from the results file, a raster and a population
 rate PNG, plus the wave frames and the latency plot for spatial models. A pruned trial has no
 results file; its raster and rate are drawn from the spikes so far when it is pruned. The user
 attribute ``artifacts`` maps each file name to its artifact id, ``artifact_store`` names the
@@ -17,6 +18,7 @@ never fails the trial: the reason goes into the user attribute ``artifact_errors
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -28,12 +30,15 @@ from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.store import DEFAULT_DIR, OutageError, set_trial_user_attrs, sqlite_path
+from opsnn_opt.study.trial._keep import NOT_KEPT_PREFIX
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
     "artifact_store_location",
     "download_trial_files",
     "draw_partial_figures",
+    "later_figure_prefix",
+    "not_kept_note",
     "open_artifact_store",
     "upload_trial_files",
 ]
@@ -156,9 +161,12 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         location = artifact_store_location(storage_url)
         store = open_artifact_store(location)
         files = sorted(p for p in out_dir.glob("*") if p.is_file() and not p.name.startswith("."))
-        results = [p for p in files if p.stem == "results"]
+        results = [p for p in files if p.stem == "results"] + sorted(out_dir.glob(NOT_KEPT_PREFIX + "results.*"))
         if results:
             files += [p for p in _draw_figures(results[0], errors) if p not in files]
+        for path in results:  # a file not kept (keep) is gone once its figures are drawn
+            if path.name.startswith(NOT_KEPT_PREFIX):
+                path.unlink(missing_ok=True)
         for path in files:
             try:
                 ids[path.name] = upload_artifact(artifact_store=store, file_path=str(path), study_or_trial=trial)
@@ -183,6 +191,32 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
     except Exception as exc:  # the files are stored; only their index in the trial is lost
         logging.getLogger("opsnn_opt").warning("trial %s: artifact ids not recorded: %s", trial.number, exc)
     return ids
+
+
+def not_kept_note(opened: Any, trial: Any) -> str | None:
+    """One line saying how to regenerate a trial's results file, when it was not kept (``keep``)."""
+    kept = trial.user_attrs.get("results_kept")
+    if not kept or not str(kept).startswith("no"):
+        return None
+    why = str(kept)[2:].strip() or "(keep)"
+    return (
+        f"trial {trial.number}'s results file was not kept {why}; "
+        f"`opsnn rerun {opened.name} {trial.number} --out DIR` regenerates it"
+    )
+
+
+def _later_figures(opened: Any, number: int) -> list[Any]:
+    """Figures drawn after the trial finished (``opsnn study figures``): study artifacts named
+    ``trial-NNNNN-<figure>``, as Optuna lets no artifact be attached to a finished trial."""
+    from optuna.artifacts import get_all_artifact_meta
+
+    prefix = later_figure_prefix(number)
+    metas = get_all_artifact_meta(opened.study, storage=opened.store.optuna_storage())
+    return [dataclasses.replace(m, filename=m.filename[len(prefix) :]) for m in metas if m.filename.startswith(prefix)]
+
+
+def later_figure_prefix(number: int) -> str:
+    return f"trial-{number:05d}-"
 
 
 def download_trial_files(
@@ -212,12 +246,16 @@ def download_trial_files(
             f"TRIAL must be a trial number in [0, {len(trials) - 1}] of study {opened.name!r}; got {number}"
         )
     trial = trials[number]
-    metas = get_all_artifact_meta(trial, storage=opened.store.optuna_storage())
+    later = _later_figures(opened, number)
+    names = {m.filename for m in later}  # a figure drawn again later replaces the trial's own
+    metas = [m for m in get_all_artifact_meta(trial, storage=opened.store.optuna_storage()) if m.filename not in names]
+    metas += later
     if stems is not None:
         metas = [m for m in metas if Path(m.filename).stem in stems]
     where = artifact_store_location(opened.store.url, location, trial.user_attrs.get("artifact_store"))
     if not metas:
-        raise StoreError(f"trial {number} of study {opened.name!r} has no artifacts (state {trial.state.name})")
+        note = not_kept_note(opened, trial)
+        raise StoreError(note or f"trial {number} of study {opened.name!r} has no artifacts (state {trial.state.name})")
     store = open_artifact_store(where)
     written = []
     for meta in metas:

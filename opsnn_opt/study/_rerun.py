@@ -5,7 +5,9 @@ The configuration is rebuilt from the store alone: every parameter value the tri
 the study's stored search space (simulated time, time step, chunk length, recorded V_m cells,
 results format). The stored results file is read from the trial's own path when this host has it,
 else downloaded from the artifact store. Spikes are compared bit for bit (times and senders of
-every population, as float64/int64 bytes); when they differ, the versions of opsnn_opt, PyNN,
+every population, as float64/int64 bytes); a trial whose file was not kept (the search space's
+``keep``) is compared through the SHA-256 and count of its spikes that it stored instead
+(:func:`~opsnn_opt.study.trial._keep.spikes_digest`). When the spikes differ, the versions of opsnn_opt, PyNN,
 NEST and numpy that differ and the metrics that changed are listed.
 """
 
@@ -19,8 +21,9 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError, StoreError
 from opsnn_opt.study._artifacts import download_trial_files
+from opsnn_opt.study.trial._keep import spikes_digest
 
-__all__ = ["VERSION_FIELDS", "RerunReport", "compare_spikes", "rerun_trial"]
+__all__ = ["VERSION_FIELDS", "RerunReport", "compare_digest", "compare_spikes", "rerun_trial"]
 
 #: Versions that decide whether a rerun must reproduce the spikes: trial-table column -> run key.
 VERSION_FIELDS = {
@@ -109,6 +112,23 @@ def compare_spikes(stored: Path, new: Path) -> list[str]:
     return out
 
 
+def compare_digest(stored: dict[str, Any], new: Path) -> list[str]:
+    """Differences between the spikes a trial recorded as ``spikes_sha256``/``n_spikes`` and a
+    results file's; empty when identical."""
+    sha, count = spikes_digest(new)
+    if count != stored.get("n_spikes"):
+        return [f"{stored.get('n_spikes')} spikes stored, {count} now"]
+    if sha != stored.get("spikes_sha256"):
+        return [f"{count} spikes each, SHA-256 {str(stored.get('spikes_sha256'))[:12]}… stored, {sha[:12]}… now"]
+    return []
+
+
+def _trial_attrs(opened: Any, number: int, row: Any) -> dict[str, Any]:
+    if row.optuna_trial_id is not None:
+        return opened.store.optuna_storage().get_trial(row.optuna_trial_id).user_attrs
+    return opened.study.get_trials(deepcopy=False)[number].user_attrs
+
+
 def _stored_results(opened: Any, number: int, row: Any, scratch: Path, artifact_store: str | None) -> tuple[Path, str]:
     """The stored results file (this host's copy, else a download) and where it came from."""
     if row.results_path and Path(row.results_path).is_file():
@@ -146,10 +166,16 @@ def rerun_trial(opened: Any, number: int, out_dir: Path, artifact_store: str | N
             f"does not match the study's search space ({spec.simtime_ms:g} ms, seed {spec.seed}, "
             f"{spec.threads} threads)"
         )
-    with tempfile.TemporaryDirectory(prefix="opsnn-rerun-") as scratch:
-        stored, stored_from = _stored_results(opened, number, row, Path(scratch), artifact_store)
-        result = run(spec, out_dir)
-        differences = compare_spikes(stored, Path(result.results_path))
+    attrs = _trial_attrs(opened, number, row)
+    if attrs.get("spikes_sha256") and not (row.results_path and Path(row.results_path).is_file()):
+        result = run(spec, out_dir)  # the file was not kept (keep): compare with its spikes' digest
+        differences = compare_digest(attrs, Path(result.results_path))
+        stored_from = f"spikes_sha256 of trial {number} (results file not kept)"
+    else:
+        with tempfile.TemporaryDirectory(prefix="opsnn-rerun-") as scratch:
+            stored, stored_from = _stored_results(opened, number, row, Path(scratch), artifact_store)
+            result = run(spec, out_dir)
+            differences = compare_spikes(stored, Path(result.results_path))
     now = result.as_dict()
     versions = {
         key: (getattr(row, column), now["versions"].get(key))

@@ -108,7 +108,8 @@ def SearchSpace(
     settings
         Run settings: ``simtime_ms``, ``chunk_ms``, ``timestep_ms``, ``threads``,
         ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
-        ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
+        ``stop_if_worse_after``), ``pruner`` and ``keep`` (which trials keep their results file:
+        ``"all"``, ``"best"``, ``"failed"`` or ``"metrics"``), as in a search-space file.
     """
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
@@ -185,8 +186,11 @@ class Study:
         """The underlying :class:`optuna.Study`."""
         return self._opened.study
 
-    def run(self, n_trials: int, workers: int = 1, *, echo: Callable[[str], None] = print) -> None:
-        """Run ``n_trials`` trials with ``workers`` local worker processes (``opsnn worker``).
+    def run(
+        self, n_trials: int, workers: int = 1, *, echo: Callable[[str], None] = print, keep: str | None = None
+    ) -> None:
+        """Run ``n_trials`` trials with ``workers`` local worker processes (``opsnn worker``);
+        ``keep`` overrides the space's ``keep`` for these trials ("all", "best", "failed", "metrics").
 
         Raises
         ------
@@ -205,7 +209,9 @@ class Study:
                 f"Study.run: n_trials and workers must be whole numbers >= 1; got n_trials={n_trials!r}, "
                 f"workers={workers!r}"
             )
-        failed = run_local_workers(self._opened, n_trials, workers, echo=echo)
+        self._opened.space.with_keep(keep)  # checked here, applied by each worker
+        limits = ["--keep", keep] if keep is not None else []
+        failed = run_local_workers(self._opened, n_trials, workers, echo=echo, limits=limits)
         if failed:
             raise SimulationError(f"study {self.name!r}: {failed} worker(s) exited with an error: {failed.summary()}")
 

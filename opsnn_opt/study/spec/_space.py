@@ -7,6 +7,7 @@ A search space is a TOML file (see ``search_spaces/``)::
     simtime_ms = 1000.0         # also: timestep_ms, chunk_ms, record_v_cells, results_format
     timeout_s = 600.0           # optional: a trial's wall-clock limit (the worker kills it after)
     max_memory_mb = 4000.0      # optional: the simulation process's resident-memory limit
+    keep = "all"                # results files kept: "all", "best", "failed" or "metrics" (KEEP)
 
     [fixed]                     # model parameters held constant (others keep their defaults)
     n_neurons = 400
@@ -24,6 +25,7 @@ Everything is checked against the model's parameter table when the file is loade
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +40,15 @@ from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_para
 from opsnn_opt.study.spec._pruners import load_pruner
 from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
-__all__ = ["FreeParam", "SearchSpace", "load_space"]
+__all__ = ["KEEP", "FreeParam", "SearchSpace", "load_space"]
 
 _MAX_GRID_POINTS = 100_000
 #: The worker's per-trial limits a search space may set, with their ranges (exclusive low).
 LIMITS: dict[str, tuple[float, float]] = {"timeout_s": (0.0, 86400.0 * 30), "max_memory_mb": (0.0, 1e7)}
+#: Which trials keep their results file (the others keep metrics, parameters, seeds, timings and a
+#: hash of their spikes; ``opsnn rerun`` regenerates the file): every trial, a trial that is the
+#: best so far (and failed or pruned ones), only failed or pruned ones, or none.
+KEEP = ("all", "best", "failed", "metrics")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class SearchSpace:
     #: Seed replicates per trial (:mod:`opsnn_opt.study.spec._replicates`) and Optuna's pruner.
     replicates: ReplicateSpec = field(default_factory=ReplicateSpec)
     pruner: Any = None
+    keep: str = "all"  # one of KEEP
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -75,6 +82,12 @@ class SearchSpace:
         return RunSpec.create(
             self.model, values, backend=self.backend, results_format=results_format, where=where, **settings
         )
+
+    def with_keep(self, keep: str | None) -> SearchSpace:
+        """This space with another ``keep`` (``--keep``, ``Study.run(keep=...)``); None: unchanged."""
+        if keep is not None and keep not in KEEP:
+            raise ConfigError(f"keep must be one of: {', '.join(KEEP)}; got {keep!r}", field="keep")
+        return self if keep is None else dataclasses.replace(self, keep=keep)
 
     def grid(self) -> dict[str, list[int | float]]:
         grid = {p.name: p.grid(self.source) for p in self.free}
@@ -94,6 +107,7 @@ class SearchSpace:
             **self.limits,
             **self.replicates.to_dict(),
             **({"pruner": self.pruner.to_dict()} if self.pruner is not None else {}),
+            **({"keep": self.keep} if self.keep != "all" else {}),  # older stores' spaces compare equal
             "fixed": dict(self.fixed),
             "params": {p.name: p.to_dict() for p in self.free},
         }
@@ -101,7 +115,7 @@ class SearchSpace:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
         top = Fields(data, source)
-        setting_names = [*RUN_SETTINGS, "results_format"]
+        setting_names = [*RUN_SETTINGS, "results_format", "keep"]
         top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS, *REPLICATE_KEYS, "pruner"])
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
@@ -138,6 +152,7 @@ class SearchSpace:
             limits,
             load_replicates(top, model),
             load_pruner(top),
+            top.string("keep", "all", choices=KEEP),
         )
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:

@@ -22,6 +22,7 @@ from opsnn_opt.study.spec._pruners import study_pruner
 from opsnn_opt.study.spec._replicates import replicate_params, replicate_stats
 from opsnn_opt.study.trial._chunks import Pruned, RunExtras
 from opsnn_opt.study.trial._intermediate import make_ask, report_names
+from opsnn_opt.study.trial._keep import apply_keep
 
 __all__ = ["TrialOutput", "pruned_fields", "run_trial"]
 
@@ -37,11 +38,13 @@ class TrialOutput:
     result: Any
     runs: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: What a trial whose results file is not kept records instead (:mod:`._keep`).
+    kept: dict[str, Any] = field(default_factory=dict)
 
     def user_attrs(self) -> dict[str, Any]:
         if len(self.runs) < 2:
-            return {}
-        return {"replicates": len(self.runs), "replicate_stats": _no_nan(self.stats)}
+            return dict(self.kept)
+        return {"replicates": len(self.runs), "replicate_stats": _no_nan(self.stats), **self.kept}
 
     def record(self) -> dict[str, Any]:
         return {"replicates": self.runs} if len(self.runs) > 1 else {}
@@ -130,7 +133,7 @@ def run_trial(runner: Any, trial: Any, opened: Any, spec: Any, folder: Path) -> 
                 exc.saved_ms, exc.runs = (rep.k - r - 1) * spec.simtime_ms, runs
                 raise exc
     stats = replicate_stats([r.metrics for r in results]) if len(results) > 1 else {}
-    return TrialOutput(_combined(results, stats), runs, stats)
+    return apply_keep(o, TrialOutput(_combined(results, stats), runs, stats), folder)  # the space's keep
 
 
 def pruned_fields(exc: Pruned) -> tuple[dict[str, Any], dict[str, Any]]:
