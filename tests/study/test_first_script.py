@@ -256,3 +256,16 @@ def test_a_worker_without_a_cause_file_is_explained_by_its_log(tmp_path, code, c
     exit_ = _local._exit_of(_local._Started(0, proc, log, out, offset))
     out.close()
     assert exit_.cause == cause and exit_.returncode == proc.returncode != 0
+
+
+def test_the_workers_path_without_a_pythonpath_in_the_environment(tmp_path, monkeypatch):
+    """CI starts the suite without PYTHONPATH: the workers' path is made without one too."""
+    from opsnn_opt.study.worker._local import worker_pythonpath
+
+    folder = tmp_path / "models_dir"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    path = worker_pythonpath(env, "balanced")
+    assert path is not None and str(folder) in path.split(os.pathsep)
+    assert worker_pythonpath({**env, "PYTHONPATH": "/elsewhere"}, "balanced").endswith(os.pathsep + "/elsewhere")

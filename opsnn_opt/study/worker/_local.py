@@ -195,7 +195,8 @@ def worker_pythonpath(env: Mapping[str, str], model: str) -> str | None:
     extra = [p for p in dict.fromkeys(wanted) if p not in known and os.path.exists(p)]
     if not extra:
         return None
-    return os.pathsep.join(extra + [env["PYTHONPATH"]] * bool(env.get("PYTHONPATH")))
+    inherited = env.get("PYTHONPATH")
+    return os.pathsep.join([*extra, inherited] if inherited else extra)
 
 
 def _fresh_sys_path(env: Mapping[str, str]) -> list[str]:
