@@ -276,6 +276,10 @@ def run(
     )
 
 
+#: The block annotation that holds the model's τ_ref per population (ms), for the state rules.
+REFRACTORY_KEY = "refractory_ms"
+
+
 def _refractory_ms(model: Model, params: Mapping[str, Any]) -> dict[str, float] | None:
     """The model's τ_ref per population (ms) for the state rules; None when it states none."""
     given = model.refractory_ms(params)
@@ -311,6 +315,8 @@ def _build_simulate_collect(
                 threads=spec.threads,
             )
             network = model.build(sim, spec.params)
+            if refractory_ms is not None:  # the results file says which τ_ref the state rules used
+                network.annotations.setdefault(REFRACTORY_KEY, dict(refractory_ms))
             record_network(network, spec.record_v_cells)
             recorders = backend.recorders(network)
         clock.lap("build_s")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -32,8 +34,10 @@ def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
     assert d["params"] == {**spec.params} and d["params"]["delay_ms"] == 0.2  # defaults included
     assert d["metrics"]["rate_hz.exc"] > 0
     assert d["peak_rss_mb"] > 10
-    # The file holds what was analysed: recompute the metrics from it.
-    again = compute_metrics(_spikes(d["results_path"]))
+    # The file holds what was analysed, with the model's τ_ref: recompute the metrics from it.
+    tau_ref = read_block(d["results_path"]).annotations["refractory_ms"]
+    assert tau_ref == {"exc": 5.0, "inh": 5.0}
+    again = compute_metrics(replace(_spikes(d["results_path"]), refractory_ms=tau_ref))
     assert again == pytest.approx(dict(result.metrics), nan_ok=True)
     meta = read_metadata(d["results_path"])
     assert meta["params"] == d["params"] and meta["seed"] == d["seed"]
