@@ -18,6 +18,8 @@ __all__ = ["describe_study", "metric_names", "study_note"]
 
 
 def _term_text(term: MetricTerm) -> str:
+    if term.target_state is not None:
+        return f"{term.name} != {term.target_state}"
     if term.target is not None:
         scale = "" if term.scale == 1.0 else f"/{term.scale:g}"
         return f"|{term.name} - {term.target:g}|{scale}"
@@ -91,7 +93,10 @@ def study_note(space: SearchSpace, objective: ObjectiveSpec) -> str:
         lines.append(f"- an undefined metric costs {objective.missing:g}")
     if objective.constraints:
         lines += ["", "### Constraints (a trial that violates one is infeasible, never best)", ""]
-        lines += [f"- `{c.metric}` {_bounds(c.min, c.max)}" for c in objective.constraints]
+        lines += [
+            f"- `{c.metric}` " + (f"is {' or '.join(c.states)}" if c.states else _bounds(c.min, c.max))
+            for c in objective.constraints
+        ]
     if objective.prune:
         lines += ["", "### Pruning", ""]
         lines += [
