@@ -6,7 +6,8 @@ Run each case once with ``opsnn run`` (the commands are in docs/network_states.m
 
 where ``RUNS_DIR/<case>/results.nix`` holds each case's results. Prints the table's rows
 (markdown) and writes ``docs/img/state_<case>.png``: 200 excitatory and 50 inhibitory cells
-over the last 300 ms (100 ms above 50 Hz; the ring from its start, for its kick), drawn with :func:`opsnn_opt.plots.raster_figure`.
+over the last 300 ms (100 ms above 50 Hz; the ring from its start, for its kick), drawn
+with :func:`opsnn_opt.plots.raster_figure`.
 """
 
 from __future__ import annotations
