@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -118,3 +119,21 @@ def test_other_results_formats(tmp_path, backend, fmt):
     result = run(spec, tmp_path, backend=backend)
     block = read_block(result.results_path, allow_pickle=True)
     assert len(block.segments[0].spiketrains) == 20
+
+
+def test_opsnn_run_prints_the_state_labels_and_its_json_carries_them(tmp_path, capsys):
+    from opsnn_opt.cli import main
+
+    argv = ["run", "balanced", "--set", "n_neurons=200", "--set", "input_rate_hz=0", "--simtime", "200"]
+    assert main([*argv, "--out", str(tmp_path / "text")]) == 0
+    out = capsys.readouterr().out
+    assert "state:   quiescent (exc quiescent, inh quiescent); tau_ref 5 ms (model)" in out
+    assert main([*argv, "--json", "--out", str(tmp_path / "json")]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["metrics"]["state"] == 0.0 and d["metrics"]["pop_state.exc"] == 0.0
+    assert {k: v for k, v in d.items() if k.startswith("network_state")} == {
+        "network_state": "quiescent",
+        "network_state.exc": "quiescent",
+        "network_state.inh": "quiescent",
+        "network_state.tau_ref": "5 ms (model)",
+    }
