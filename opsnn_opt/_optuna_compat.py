@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "PRIVATE_NAMES",
+    "RDB_PRIVATE_METHODS",
     "check",
     "enter_optimize_loop",
     "heartbeat_base",
@@ -26,9 +27,19 @@ __all__ = [
     "update_cached_user_attrs",
 ]
 
-# (module, attribute path) of each private name used below; :func:`check` imports each.
+#: RDBStorage's private methods that its public ones call inside a transaction; the store wraps
+#: them too (``store/_optuna.py``), so that a call retries through a database outage as a whole.
+RDB_PRIVATE_METHODS: tuple[str, ...] = (
+    "_create_new_trial",
+    "_set_trial_param",
+    "_get_trials",
+    "_get_best_trial_id",
+    "_get_stale_trial_ids",
+)
+
+# (module, attribute path) of each private name used here or named above; :func:`check` imports each.
 PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
-    ("optuna.storages", "RDBStorage._get_stale_trial_ids"),
+    *(("optuna.storages", f"RDBStorage.{name}") for name in RDB_PRIVATE_METHODS),
     ("optuna.storages", "RDBStorage._set_trial_attr_without_commit"),
     ("optuna.storages._rdb.models", "TrialUserAttributeModel"),
     ("optuna.storages._rdb.storage", "_create_scoped_session"),

@@ -9,9 +9,18 @@ __all__ = ["ConfigError", "OpsnnError", "ResultsFileError", "SimulationError", "
 
 
 class OpsnnError(Exception):
-    """Root of every error that opsnn_opt raises on purpose."""
+    """Root of every error that opsnn_opt raises on purpose.
+
+    ``field`` names the setting at fault as the library knows it (``"max_trials"``, ``"out"``;
+    a tuple when several are), so that a front end can say it in its own terms: the CLI names its
+    flag instead.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, field: str | tuple[str, ...] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ConfigError(OpsnnError, ValueError):
@@ -19,16 +28,9 @@ class ConfigError(OpsnnError, ValueError):
 
     Raised before anything is simulated. The message names the file (or argument), the field,
     the allowed range or values, and the value that was given.
-
-    ``field`` names the setting at fault as the library knows it (``"max_trials"``, ``"out"``),
-    so that a front end can say it in its own terms: the CLI names its flag instead.
     """
 
     exit_code = 2
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class SimulationError(OpsnnError, RuntimeError):

@@ -33,3 +33,12 @@ def test_version_is_the_installed_distributions_and_needs_no_study_api(capsys):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == f"{installed} []\n"
+
+
+def test_the_package_root_lists_the_python_api_it_loads_lazily():
+    import opsnn_opt
+    from opsnn_opt.study import api
+
+    # The root names the API without importing it (import opsnn_opt stays fast): the two lists agree.
+    assert set(opsnn_opt._API) == set(api.__all__)
+    assert all(getattr(opsnn_opt, name) is getattr(api, name) for name in api.__all__)

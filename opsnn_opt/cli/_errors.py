@@ -17,9 +17,13 @@ __all__ = ["FIELD_FLAGS", "in_cli_terms"]
 FIELD_FLAGS: dict[str, str] = {
     "artifact_store": "--artifact-store",
     "chunk_ms": "--chunk",
+    "color": "--color",
+    "evaluator": "--evaluator",
+    "kind": "--kind",
     "load_if_exists": "--load-if-exists",
     "max_memory_mb": "--max-memory",
     "max_trials": "--max-trials",
+    "metric": "--metric",
     "n_trials": "--n-trials",
     "out": "--out",
     "sampler": "--sampler",
@@ -31,17 +35,23 @@ FIELD_FLAGS: dict[str, str] = {
     "time_limit": "--time",
     "timeout_s": "--timeout",
     "workers": "--workers",
+    "x": "--x",
+    "y": "--y",
 }
 
 
-def in_cli_terms(message: str, field: str | None) -> str:
-    """``message`` of an error about library ``field``, with the field said as its flag."""
-    flag = FIELD_FLAGS.get(field or "")
-    if flag is None or flag in message:  # not a flag's, or the message names it already
-        return message
-    assert field is not None
-    # The field as a word of its own (``load_if_exists=True`` included), not inside another name.
-    named = re.compile(rf"(?<![\w.-]){re.escape(field)}(=True)?(?![\w-])")
-    if named.search(message):
-        return named.sub(flag, message, count=1)
-    return f"{flag}: {message}"
+def in_cli_terms(message: str, field: str | tuple[str, ...] | None) -> str:
+    """``message`` of an error about library ``field`` (or several), with each field said as its flag."""
+    fields = (field,) if isinstance(field, str) else tuple(field or ())
+    prefix = []
+    for name in fields:
+        flag = FIELD_FLAGS.get(name)
+        if flag is None or flag in message:  # not a flag's, or the message names it already
+            continue
+        # The field as a word of its own (``load_if_exists=True`` included), not inside another name.
+        named = re.compile(rf"(?<![\w.-]){re.escape(name)}(=True)?(?![\w-])")
+        if named.search(message):
+            message = named.sub(flag, message, count=1)
+        else:
+            prefix.append(flag)
+    return f"{'/'.join(prefix)}: {message}" if prefix else message

@@ -63,7 +63,7 @@ def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathL
         If the file exists but is not a readable results file.
     """
     if kind not in KINDS:
-        raise ConfigError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise ConfigError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}", field="kind")
     path = Path(results)
     data, meta = load_results(path)
     return draw_results(data, meta, kind, Path(out) if out else path.with_name(f"{kind}.png"), path)
@@ -85,8 +85,9 @@ def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: 
     model = meta.get("model", "?")
     if spatial and not data.has_positions:
         raise ConfigError(
-            f"--kind {kind} needs neuron positions, but {str(source)!r} is a run of {model!r}, "
-            f"which has none (use a spatial model such as v1_sheet)"
+            f"kind {kind} needs neuron positions, but {str(source)!r} is a run of {model!r}, "
+            f"which has none (use a spatial model such as v1_sheet)",
+            field="kind",
         )
     title = f"{model}, {data.duration_ms:g} ms, seed {meta.get('seed', '?')}: {kind}"
     return save_png(draw(data, title=title), out)

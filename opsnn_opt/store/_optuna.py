@@ -12,6 +12,7 @@ from typing import Any
 
 import optuna
 
+from opsnn_opt._optuna_compat import RDB_PRIVATE_METHODS
 from opsnn_opt.store._retry import retry_call
 
 __all__ = ["RetryingRDBStorage", "with_retries"]
@@ -28,9 +29,7 @@ _RETRIED = (
     "get_study_system_attrs",
     "get_all_studies",
     "create_new_trial",
-    "_create_new_trial",
     "set_trial_param",
-    "_set_trial_param",
     "get_trial_param",
     "set_trial_state_values",
     "set_trial_intermediate_value",
@@ -41,11 +40,9 @@ _RETRIED = (
     "get_trial_id_from_study_id_trial_number",
     "get_trial",
     "get_all_trials",
-    "_get_trials",
     "get_best_trial",
-    "_get_best_trial_id",
     "record_heartbeat",
-    "_get_stale_trial_ids",
+    *RDB_PRIVATE_METHODS,
 )
 
 

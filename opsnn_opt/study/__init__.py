@@ -8,6 +8,7 @@ from opsnn_opt.study._artifacts import (
 )
 from opsnn_opt.study._consistency import check_study, disagreements
 from opsnn_opt.study._rerun import rerun_trial
+from opsnn_opt.study._run_local import run_local_workers
 from opsnn_opt.study._study import SAMPLERS, OpenStudy, check_specs, check_study_name, create_study, open_study
 from opsnn_opt.study.read._importance import Importance, importance_targets, parameter_importance
 from opsnn_opt.study.read._pareto import pareto_rows
@@ -17,7 +18,7 @@ from opsnn_opt.study.spec._objective import ObjectiveSpec, load_objective
 from opsnn_opt.study.spec._pruners import PRUNERS
 from opsnn_opt.study.spec._replicates import replicate_stats
 from opsnn_opt.study.spec._space import FreeParam, SearchSpace, load_space
-from opsnn_opt.study.worker._local import run_local_workers, split_trials
+from opsnn_opt.study.worker._local import split_trials
 from opsnn_opt.study.worker._worker import Worker
 
 __all__ = [

@@ -20,13 +20,14 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import shutil
 import time
-import uuid
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
-from opsnn_opt.store import DEFAULT_DIR, OutageError, sqlite_path
+from opsnn_opt.store import DEFAULT_DIR, OutageError, set_trial_user_attrs, sqlite_path
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
@@ -73,22 +74,24 @@ def open_artifact_store(location: str) -> Any:
     """An Optuna artifact store for a folder or an ``s3://BUCKET[/PREFIX]`` location."""
     from optuna.artifacts import Boto3ArtifactStore, FileSystemArtifactStore
 
-    where = f"--artifact-store/{ARTIFACT_STORE_ENV}"
+    where = f"artifact_store/{ARTIFACT_STORE_ENV}"  # the CLI says it as --artifact-store
     if "://" not in location:
         path = Path(location).expanduser()
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"{where}: cannot create the folder {str(path)!r}: {exc.strerror}") from None
+            raise ConfigError(
+                f"{where}: cannot create the folder {str(path)!r}: {exc.strerror}", field="artifact_store"
+            ) from None
         return FileSystemArtifactStore(path)
     scheme, _, rest = location.partition("://")
     bucket, _, prefix = rest.partition("/")
     if scheme != "s3" or not bucket:
-        raise ConfigError(f"{where} must be a folder or s3://BUCKET[/PREFIX]; got {location!r}")
+        raise ConfigError(f"{where} must be a folder or s3://BUCKET[/PREFIX]; got {location!r}", field="artifact_store")
     try:
         import boto3
     except ImportError:
-        raise ConfigError(f"{where} {location!r} needs boto3: pip install boto3") from None
+        raise ConfigError(f"{where} {location!r} needs boto3: pip install boto3", field="artifact_store") from None
     store = Boto3ArtifactStore(bucket, client=boto3.client("s3"))
     return _PrefixedStore(store, prefix) if prefix.strip("/") else store
 
@@ -144,8 +147,6 @@ def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str,
         The study store's URL, which sets the default artifact store.
     """
     from optuna.artifacts import upload_artifact
-
-    from opsnn_opt.store import set_trial_user_attrs
 
     t0 = time.perf_counter()
     ids: dict[str, str] = {}
@@ -203,35 +204,36 @@ def download_trial_files(
     from optuna.artifacts import get_all_artifact_meta
     from optuna.artifacts.exceptions import ArtifactNotFound
 
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
     trials = opened.study.get_trials(deepcopy=False)
     if not 0 <= number < len(trials):
         raise ConfigError(
             f"TRIAL must be a trial number in [0, {len(trials) - 1}] of study {opened.name!r}; got {number}"
         )
     trial = trials[number]
-    metas = get_all_artifact_meta(trial, storage=opened.study._storage)
+    metas = get_all_artifact_meta(trial, storage=opened.store.optuna_storage())
     if stems is not None:
         metas = [m for m in metas if Path(m.filename).stem in stems]
     where = artifact_store_location(opened.store.url, location, trial.user_attrs.get("artifact_store"))
     if not metas:
         raise StoreError(f"trial {number} of study {opened.name!r} has no artifacts (state {trial.state.name})")
     store = open_artifact_store(where)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for meta in metas:
         final = out_dir / meta.filename
-        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
         try:
-            with store.open_reader(meta.artifact_id) as reader, tmp.open("wb") as writer:
-                while chunk := reader.read(1 << 20):
-                    writer.write(chunk)
-            os.replace(tmp, final)
+            write_atomically(final, partial(_copy_artifact, store, meta.artifact_id))
         except ArtifactNotFound:
             raise StoreError(
                 f"artifact {meta.artifact_id} ({meta.filename}) of trial {number} is not in the artifact "
-                f"store {where}; point --artifact-store/{ARTIFACT_STORE_ENV} at the store the workers used"
+                f"store {where}; point artifact_store/{ARTIFACT_STORE_ENV} at the store the workers used",
+                field="artifact_store",
             ) from None
-        finally:
-            tmp.unlink(missing_ok=True)
         written.append(final)
     return written
+
+
+def _copy_artifact(store: Any, artifact_id: str, path: Path) -> None:
+    with store.open_reader(artifact_id) as reader, path.open("wb") as writer:
+        shutil.copyfileobj(reader, writer, 1 << 20)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.errors import ConfigError, StoreError
+from opsnn_opt.study._artifacts import download_trial_files
 
 __all__ = ["VERSION_FIELDS", "RerunReport", "compare_spikes", "rerun_trial"]
 
@@ -112,8 +113,6 @@ def _stored_results(opened: Any, number: int, row: Any, scratch: Path, artifact_
     """The stored results file (this host's copy, else a download) and where it came from."""
     if row.results_path and Path(row.results_path).is_file():
         return Path(row.results_path), row.results_path
-    from opsnn_opt.study._artifacts import download_trial_files
-
     files = download_trial_files(opened, number, scratch, artifact_store, stems=("results",))
     if not files:
         raise StoreError(f"trial {number} of study {opened.name!r} has no results file in its artifacts")

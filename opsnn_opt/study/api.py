@@ -193,7 +193,7 @@ class Study:
         SimulationError
             If a worker process exited with an error (its log is under the store's ``logs``).
         """
-        from opsnn_opt.study.worker._local import run_local_workers
+        from opsnn_opt.study._run_local import run_local_workers
 
         _not_inside_a_worker_import("Study.run")
         if not isinstance(n_trials, int) or n_trials < 1 or not isinstance(workers, int) or workers < 1:

@@ -95,8 +95,9 @@ def test_plot_functions_raise_config_error(balanced, tmp_path):
     from opsnn_opt.errors import ConfigError
     from opsnn_opt.plots import plot_results
 
-    with pytest.raises(ConfigError, match=r"--kind latency needs neuron positions"):
+    with pytest.raises(ConfigError, match=r"^kind latency needs neuron positions") as exc:
         plot_results(balanced, "latency", tmp_path / "x.png")
+    assert exc.value.field == "kind"
 
 
 def test_sheet_run_reports_spatial_metrics(sheet):

@@ -67,8 +67,9 @@ def test_undefined_values_leave_trials_out_and_too_few_give_a_reason(tmp_path, t
     assert cv.reason == f"{n_defined} completed trial(s) with cv_isi.exc defined; at least {MIN_TRIALS} needed"
     [state] = parameter_importance(opened, ["state"], ["ped-anova"])
     assert state.importances == {} and "same value in every trial" in state.reason
-    with pytest.raises(ConfigError, match=r"--metric must be one of value, .*rate_hz.exc.*; got 'nope'"):
+    with pytest.raises(ConfigError, match=r"^metric must be one of value, .*rate_hz.exc.*; got 'nope'") as exc:
         parameter_importance(opened, ["nope"])
+    assert exc.value.field == "metric"  # the CLI says it as --metric (tests below)
 
 
 def test_importance_command_json_and_plot(tmp_path, tiny_specs, capsys):

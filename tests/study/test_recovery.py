@@ -56,3 +56,28 @@ def test_killed_worker_trial_is_failed_and_retried(workdir, storage_url, tiny_sp
     rows = store.runs("crash")
     assert [(r.trial_number, r.state) for r in rows] == [(0, "FAIL"), (1, "COMPLETE")]
     assert rows[0].fail_reason == "the worker stopped sending heartbeats (crashed or killed)"
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage is supposed to be used with Study.optimize")
+def test_a_stopped_trial_told_twice_is_requeued_once(workdir, tiny_specs):
+    """A pending outcome told again (its first tell committed before the worker died) neither
+    fails the trial twice nor queues its configuration twice."""
+    from opsnn_opt.study import open_study
+    from opsnn_opt.study.trial import fail_and_requeue
+
+    space, objective = tiny_specs
+    assert main(["study", "create", "twice", "--space", str(space), "--objective", str(objective)]) == 0
+    opened = open_study("twice", Store())
+    trial = opened.study.ask()
+    params = opened.space.suggest(trial)
+    record = {"model": opened.space.model, "backend": opened.space.backend, "params": params}
+    for _ in range(2):
+        assert fail_and_requeue(opened, trial.number, trial._trial_id, "worker stopped by SIGTERM", record) == "FAIL"
+    trials = opened.study.get_trials()
+    assert [t.state.name for t in trials] == ["FAIL", "WAITING"]
+    assert trials[0].user_attrs["fail_reason"] == "worker stopped by SIGTERM"
+    assert trials[1].user_attrs["requeued_from"] == 0
+    assert trials[1].system_attrs["fixed_params"] == trials[0].params
+    assert [(r.trial_number, r.state, r.fail_reason) for r in Store().runs("twice")] == [
+        (0, "FAIL", "worker stopped by SIGTERM")
+    ]

@@ -150,9 +150,9 @@ def parameter_importance(
     allowed = list(dict.fromkeys([*stored, *importance_targets(opened)]))
     targets = list(targets) if targets else importance_targets(opened)
     for target in targets:
-        check_name(target, allowed, "--metric", opened.name)
+        check_name(target, allowed, "metric", opened.name)
     for name in evaluators:
-        check_name(name, EVALUATORS, "--evaluator", opened.name)
+        check_name(name, EVALUATORS, "evaluator", opened.name)
     if not opened.space.free:
         raise ConfigError(f"study {opened.name!r} has no free parameters: nothing to rank")
     verbosity = optuna.logging.get_verbosity()

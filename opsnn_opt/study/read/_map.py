@@ -42,12 +42,12 @@ def map_data(opened: OpenStudy, x: str, y: str, color: str) -> MapData:
     """
     free = {p.name: p for p in opened.space.free}
     names = list(free)
-    check_name(x, names, "--x", opened.name)
-    check_name(y, names, "--y", opened.name)
+    check_name(x, names, "x", opened.name)
+    check_name(y, names, "y", opened.name)
     if x == y:
-        raise ConfigError(f"--x and --y must name two different parameters; got {x!r} for both")
+        raise ConfigError(f"x and y must name two different parameters; got {x!r} for both", field=("x", "y"))
     trials = [t for t in study_values(opened) if x in t.params and y in t.params]
-    check_name(color, available_names(opened, trials), "--color", opened.name)
+    check_name(color, available_names(opened, trials), "color", opened.name)
     raw = [t.get(color) for t in trials]
     labels: tuple[str | None, ...] = ()
     values = np.full(len(trials), np.nan)

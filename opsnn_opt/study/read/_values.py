@@ -104,8 +104,8 @@ def available_names(opened: OpenStudy, trials: Sequence[TrialValues]) -> list[st
     return [*names, NETWORK_STATE, *(m for m in metrics if m not in skip)]
 
 
-def check_name(name: str, allowed: Sequence[str], option: str, study: str) -> str:
-    """``name`` if it is one of ``allowed``, else a one-line ConfigError listing them."""
+def check_name(name: str, allowed: Sequence[str], field: str, study: str) -> str:
+    """``name`` if it is one of ``allowed``, else a one-line ConfigError about ``field`` listing them."""
     if name not in allowed:
-        raise ConfigError(f"{option} must be one of {', '.join(allowed)} for study {study!r}; got {name!r}")
+        raise ConfigError(f"{field} must be one of {', '.join(allowed)} for study {study!r}; got {name!r}", field=field)
     return name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,10 @@ _log = logging.getLogger("opsnn_opt.worker")
 
 def write_pending(folder: Path, study: str, number: int, trial_id: int, outcome: dict[str, Any]) -> Path:
     """Save an outcome durably (fsync, then an atomic rename); returns the file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / PENDING_NAME
-    tmp = folder / f".{PENDING_NAME}.{os.getpid()}.tmp"
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
     data = {"study": study, "trial_number": number, "trial_id": trial_id, "outcome": outcome}
-    with tmp.open("w") as fh:
-        json.dump(data, fh, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+    return write_atomically(folder / PENDING_NAME, lambda tmp: tmp.write_text(json.dumps(data, default=str)))
 
 
 def remove_pending(path: Path) -> None:

@@ -1,6 +1,7 @@
 """Workers: the loop that serves a study, the supervisor and its simulation process, heartbeats."""
 
 from opsnn_opt.study.worker._budget import max_trials, set_max_trials
+from opsnn_opt.study.worker._recovery import Finding, reap_stale, reconcile, stale_numbers
 from opsnn_opt.study.worker._supervisor import ChildRunner
 
-__all__ = ["ChildRunner", "max_trials", "set_max_trials"]
+__all__ = ["ChildRunner", "Finding", "max_trials", "reap_stale", "reconcile", "set_max_trials", "stale_numbers"]

@@ -1,7 +1,7 @@
 """A study's trial budget, shared by every worker that serves it.
 
-A study may carry a total (``opsnn.max_trials``, set at ``study create --max-trials`` or later with
-``study set``), and a local ``study run`` adds its own target. A worker takes the next trial under
+A study may carry a total (``opsnn.max_trials``, set when the study is created or later with
+:func:`set_max_trials`), and a local ``study run`` adds its own target. A worker takes the next trial under
 a store-wide lock, so the budget is met exactly however many workers race for it. Trials that are
 run again (a stale trial retried, a stopped worker's trial re-queued) do not count twice.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from opsnn_opt.errors import ConfigError
 from opsnn_opt.store import retry_call
+from opsnn_opt.study.trial._retry import REQUEUED_FROM
 
 __all__ = ["MAX_TRIALS_ATTR", "WAIT", "Counts", "counts", "max_trials", "next_trial", "set_max_trials"]
 
@@ -35,8 +36,8 @@ def superseded(trials: list[Any]) -> set[int]:
     out: set[int] = set()
     for t in trials:
         out.update(t.system_attrs.get("retry_history", ()))
-        if t.user_attrs.get("requeued_from") is not None:
-            out.add(int(t.user_attrs["requeued_from"]))
+        if t.user_attrs.get(REQUEUED_FROM) is not None:
+            out.add(int(t.user_attrs[REQUEUED_FROM]))
     return out
 
 
@@ -56,7 +57,7 @@ def max_trials(study: Any) -> int | None:
 
 def set_max_trials(study: Any, value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ConfigError(f"--max-trials must be a whole number >= 1 or 'none'; got {value!r}")
+        raise ConfigError(f"max_trials must be a whole number >= 1 or None; got {value!r}", field="max_trials")
     study.set_user_attr(MAX_TRIALS_ATTR, value)
 
 

@@ -19,18 +19,37 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.analysis import SpikeData
-from opsnn_opt.study.trial._chunks import Pruned, chunk_callback, load_plugins, pipe_ask
+from opsnn_opt.study._artifacts import draw_partial_figures
+from opsnn_opt.study.spec._objective import PruneRule
+from opsnn_opt.study.trial._chunks import ChunkAsk, Pruned, RunExtras, chunk_callback, load_plugins, pipe_ask
+from opsnn_opt.study.worker._signals import ignore_stop_signals
 
-__all__ = ["Pruned", "child_main", "figures"]
+__all__ = ["Pruned", "child_main", "figures", "run_one"]
 
 _PR_SET_PDEATHSIG = 1
 
 
 def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
     """What a pruned run leaves: its raster and rate so far, beside where its results would be."""
-    from opsnn_opt.study._artifacts import draw_partial_figures
-
     return partial(draw_partial_figures, out_dir=Path(out_dir), model=spec.model, seed=spec.seed)
+
+
+def run_one(
+    spec: Any,
+    out_dir: str | Path,
+    backend: Any,
+    rules: tuple[PruneRule, ...],
+    extras: RunExtras | None = None,
+    ask: ChunkAsk | None = None,
+) -> Any:
+    """One simulation of a trial, in whichever process runs it: the objective's plugins
+    registered, the prune rules (and ``ask``) between chunks, figures when it is pruned.
+    Returns its RunResult; raises :class:`Pruned`."""
+    from opsnn_opt.pipeline import run
+
+    load_plugins(extras)
+    on_chunk = chunk_callback(rules, extras, ask, figures(spec, out_dir))
+    return run(spec, out_dir, backend=backend, on_chunk=on_chunk)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -60,13 +79,9 @@ def _warm_up(backend: Any) -> None:
 def child_main(conn: Any, parent_pid: int) -> None:
     """Serve runs until the pipe closes or ``None`` arrives."""
     from opsnn_opt.backends import get_backend
-    from opsnn_opt.pipeline import run
 
     _die_with_parent(parent_pid)
-    # The supervisor decides what a Ctrl-C, scancel or pre-emption does to the trial (and kills
-    # this process itself); it dies with its supervisor in any case.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ignore_stop_signals()  # dies with its supervisor in any case
     backends: dict[str, Any] = {}
 
     def backend_for(name: str) -> Any:  # one per backend name, for the process's lifetime
@@ -87,9 +102,8 @@ def child_main(conn: Any, parent_pid: int) -> None:
                 conn.send(("ready",))
                 continue
             _, spec, out_dir, rules, *extras = message  # extras: see _chunks.RunExtras
-            load_plugins(extras[0] if extras else None)
-            on_chunk = chunk_callback(rules, extras[0] if extras else None, pipe_ask(conn), figures(spec, out_dir))
-            conn.send(("ok", run(spec, out_dir, backend=backend_for(spec.backend), on_chunk=on_chunk)))
+            extra = extras[0] if extras else None
+            conn.send(("ok", run_one(spec, out_dir, backend_for(spec.backend), rules, extra, pipe_ask(conn))))
         except Pruned as exc:
             conn.send(("pruned", str(exc), exc.t_ms, exc.by))
         except Exception as exc:

@@ -4,55 +4,21 @@ It runs in the supervisor, which never holds Python's lock for long, so heartbea
 while the child simulates. Every ``OPSNN_HEARTBEAT_S`` it beats for the current trial and fails
 the trials whose heartbeat stopped for ``OPSNN_GRACE_S`` (their workers died), whether or not this
 worker is starting a trial; each stale trial is retried once (Optuna's retry callback), and its
-row in ``opsnn_trial_runs`` is failed with it.
+row in ``opsnn_trial_runs`` is failed with it (:mod:`opsnn_opt.study.worker._recovery`).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from typing import Any
 
 from opsnn_opt._env import env_number
+from opsnn_opt.study.worker._recovery import reap_stale
 
-__all__ = ["DEAD_WORKER_REASON", "Pulse", "reap_stale"]
+__all__ = ["Pulse"]
 
-DEAD_WORKER_REASON = "the worker stopped sending heartbeats (crashed or killed)"
 _log = logging.getLogger("opsnn_opt.worker")
-
-
-def reap_stale(opened: Any) -> list[int]:
-    """Fail the study's stale trials (as :func:`optuna.storages.fail_stale_trials` does) and their
-    rows; returns their numbers."""
-    import optuna
-
-    storage = opened.store.optuna_storage()
-    study_id = opened.study._study_id
-    if not storage._get_stale_trial_ids(study_id):
-        return []
-    failed = []
-    # Under a store-wide lock: two reapers (SQLite ignores FOR UPDATE) must never both fail a
-    # trial and both queue its retry.
-    with opened.store.lock(f"reap-{opened.name}"):
-        for trial_id in storage._get_stale_trial_ids(study_id):
-            try:
-                if storage.get_trial(trial_id).state != optuna.trial.TrialState.RUNNING:
-                    continue
-                if not storage.set_trial_state_values(trial_id, state=optuna.trial.TrialState.FAIL):
-                    continue
-            except optuna.exceptions.UpdateFinishedTrialError:
-                continue  # its own worker finished it meanwhile
-            trial = copy.deepcopy(storage.get_trial(trial_id))
-            failed.append(trial)
-            callback = storage.get_heartbeat_stale_trial_callback()
-            if callback is not None:
-                callback(opened.study, trial)
-            _log.warning("trial %d failed: %s", trial.number, DEAD_WORKER_REASON)
-    numbers = [t.number for t in failed]
-    if numbers:
-        opened.store.fail_stale_runs(opened.name, set(numbers), DEAD_WORKER_REASON)
-    return numbers
 
 
 class Pulse(threading.Thread):

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from opsnn_opt.study.spec._objective import PruneRule
-from opsnn_opt.study.trial._chunks import ChunkAsk, RunExtras, chunk_callback, load_plugins
-from opsnn_opt.study.worker._child import Pruned, child_main, figures
+from opsnn_opt.study.trial._chunks import ChunkAsk, RunExtras
+from opsnn_opt.study.worker._child import Pruned, child_main, run_one
+from opsnn_opt.study.worker._signals import signal_reason
 
-__all__ = ["ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped", "signal_reason"]
+__all__ = ["ChildError", "ChildRunner", "InProcessRunner", "TrialAborted", "WorkerStopped"]
 
 _POLL_S = 0.05
 _START_LIMIT_S = 600.0
@@ -34,18 +34,6 @@ class TrialAborted(Exception):
 
 class WorkerStopped(TrialAborted):
     """The worker was asked to stop (SIGTERM or SIGINT) during the trial."""
-
-
-def signal_reason(exitcode: int | None) -> str:
-    """Why a child process ended, from its exit code."""
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        why = " (the OOM killer or another process sent it)" if -exitcode == signal.SIGKILL else ""
-        return f"the simulation process was killed by {name}{why}"
-    return f"the simulation process exited unexpectedly with code {exitcode}"
 
 
 def _rss_mb(pid: int) -> float:
@@ -73,12 +61,7 @@ class InProcessRunner:
         extras: RunExtras | None = None,
         ask: ChunkAsk | None = None,
     ) -> Any:
-        from opsnn_opt.pipeline import run
-
-        load_plugins(extras)
-        return run(
-            spec, out_dir, backend=self.backend, on_chunk=chunk_callback(rules, extras, ask, figures(spec, out_dir))
-        )
+        return run_one(spec, out_dir, self.backend, rules, extras, ask)
 
     def ensure_started(self) -> None:
         pass
