@@ -234,3 +234,14 @@ def test_the_python_api_constrains_and_targets_the_state():
 def test_bad_state_constraints_and_targets(tmp_path, table, message):
     with pytest.raises(ConfigError, match=message):
         load_objective(write(tmp_path, TINY_OBJECTIVE + "\n" + table), POPS)
+
+
+def test_the_dashboard_note_says_state_constraints_targets_and_codes(tiny_specs, tmp_path):
+    from opsnn_opt.study import load_space
+    from opsnn_opt.study.spec._describe import study_note
+
+    space = load_space(tiny_specs[0])
+    text = '[[metrics]]\nname = "state"\ntarget = "AI"\n\n[[constraints]]\nstate = ["AI", "AR"]\n'
+    note = study_note(space, load_objective(write(tmp_path, text), space.populations))
+    assert "- minimize **state != AI**" in note and "- `state` is AI or AR" in note
+    assert "### Network states" in note and "5 AR, 6-8 undetermined" in note

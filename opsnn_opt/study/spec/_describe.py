@@ -102,10 +102,20 @@ def study_note(space: SearchSpace, objective: ObjectiveSpec) -> str:
         lines += [
             f"- stop when `{r.metric}` is not {_bounds(r.min, r.max)} after {r.after_ms:g} ms" for r in objective.prune
         ]
+    lines += ["", "### Network states", "", _STATES_NOTE]
     source = ", ".join(s for s in (space.source, objective.source) if s)
     if source:
         lines += ["", f"_Files: {source}_"]
     return "\n".join(lines) + "\n"
+
+
+#: How to read the state columns of the dashboard (the labels are in opsnn_opt.analysis.STATE_CODES).
+_STATES_NOTE = (
+    "User attribute `network_state` is the network's label, `network_state.exc`, ... each population's; "
+    "the metric `state` is its code: 0 quiescent, 1 AI (normal), 2 SI, 3 SR, 4 runaway, 5 AR, "
+    "6-8 undetermined (the CV, chi or rate could not be computed: `network_state.undetermined` names it). "
+    "`network_state.tau_ref` is the refractory period the rules used."
+)
 
 
 def describe_study(study: Any, space: SearchSpace, objective: ObjectiveSpec) -> None:
