@@ -116,12 +116,10 @@ class RunResult:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: ``nan`` metrics (e.g. a CV with too few spikes) become ``None``.
 
-        ``network_state`` is the state's label (``"AI"``) beside the metric ``state`` (its
-        code), with one label per population (``network_state.exc``), the measure an
-        undetermined state lacks (``network_state.undetermined``) and the τ_ref its rules used
-        (``network_state.tau_ref``): :func:`opsnn_opt.analysis.state_attrs`. Without a state
-        (no data) these are left out. ``metrics_unavailable`` and ``resources`` appear only
-        when the backend sets them.
+        ``network_state`` (``"AI"``), ``network_state.exc``, ..., ``network_state.undetermined``
+        and ``network_state.tau_ref`` are the labels of :func:`opsnn_opt.analysis.state_attrs`,
+        beside the metric ``state`` (the code); left out without data. ``metrics_unavailable``
+        and ``resources`` appear only when the backend sets them.
         """
         extra = {
             k: v
