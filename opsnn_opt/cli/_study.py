@@ -102,19 +102,26 @@ def cmd_study_run(args: argparse.Namespace) -> int:
         print(share)
     print(f"browse it: opsnn dashboard --storage {opened.store.display_url}")
     if failed_workers:
-        print(f"opsnn: error: {failed_workers} worker(s) exited with an error; see the logs", file=sys.stderr)
+        print(
+            f"opsnn: error: {failed_workers} worker(s) exited with an error: {failed_workers.summary()}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
+    from opsnn_opt.study.read import worker_failure_lines
     from opsnn_opt.study.spec import pruning_summary
 
     opened = open_named_study(args)
     rows = trial_rows(opened)
+    failures = worker_failure_lines(opened)  # e.g. a SLURM task that could not import the model
     if args.json:
-        print_json(rows)
+        print_json(rows)  # a list of rows, as ever: the failures go to standard error
+        for line in failures:
+            print(f"opsnn: warning: {line}", file=sys.stderr)
     else:
         print(format_table(rows))
         if any(r["artifacts"] for r in rows):  # ids: --json; the files: opsnn fetch
@@ -122,6 +129,8 @@ def cmd_study_show(args: argparse.Namespace) -> int:
         summary = pruning_summary(opened)
         if summary:
             print(summary)
+        for line in failures:
+            print(line)
     return 0
 
 

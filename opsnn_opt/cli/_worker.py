@@ -50,8 +50,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     except (AttributeError, ValueError, OSError):
         pass
 
-    opened = open_named_study(args, for_trials=True, worker_index=args.worker_index)
-    Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory).run(args.n_trials, args.until_done)
+    with Worker.recording_failure(args.name, args.storage):  # why it failed: `study run` and `study show` say it
+        opened = open_named_study(args, for_trials=True, worker_index=args.worker_index)
+        Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory).run(args.n_trials, args.until_done)
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from opsnn_opt.study.read._tables import format_cell, trial_rows
+from opsnn_opt.study.worker._local import FailedWorkers
 from opsnn_opt.study.worker._local import run_local_workers as _run_workers
 
 __all__ = ["run_local_workers"]
@@ -25,9 +26,10 @@ def run_local_workers(
     echo: Callable[[str], None] = print,
     poll_s: float = 1.0,
     limits: Sequence[str] = (),
-) -> int:
+) -> FailedWorkers:
     """Start the workers, print each trial as it finishes, and return the number of workers
-    that exited with an error (0 when all went well).
+    that exited with an error (0 when all went well): an ``int`` whose ``summary()`` gives each
+    one's one-line cause and log (:class:`~opsnn_opt.study.worker._local.FailedWorkers`).
 
     ``n_trials`` more trials are run (None: until the study's ``max_trials``); ``limits`` are
     extra worker options (``--timeout S``, ``--max-memory MB``).

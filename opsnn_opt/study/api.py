@@ -191,7 +191,11 @@ class Study:
         Raises
         ------
         SimulationError
-            If a worker process exited with an error (its log is under the store's ``logs``).
+            If a worker process exited with an error; the message has its one-line cause (an
+            import error of the model's module, say) and the path of its log.
+
+        The workers import what this process imports: the folders the script put on
+        ``sys.path`` and the model's folder are on their ``PYTHONPATH``.
         """
         from opsnn_opt.study._run_local import run_local_workers
 
@@ -203,7 +207,7 @@ class Study:
             )
         failed = run_local_workers(self._opened, n_trials, workers, echo=echo)
         if failed:
-            raise SimulationError(f"study {self.name!r}: {failed} worker(s) exited with an error; see their logs")
+            raise SimulationError(f"study {self.name!r}: {failed} worker(s) exited with an error: {failed.summary()}")
 
     def best(self) -> dict[str, Any] | list[dict[str, Any]] | None:
         """The best feasible trial as a dict (trial, values, params, metrics, results_path); None

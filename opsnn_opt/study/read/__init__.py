@@ -20,7 +20,14 @@ from opsnn_opt.study.read._importance import (
 )
 from opsnn_opt.study.read._map import draw_study_map, map_data
 from opsnn_opt.study.read._pareto import format_rows, pareto_figure, pareto_rows
-from opsnn_opt.study.read._tables import best_trials, format_cell, format_table, time_in_simulator, trial_rows
+from opsnn_opt.study.read._tables import (
+    best_trials,
+    format_cell,
+    format_table,
+    time_in_simulator,
+    trial_rows,
+    worker_failure_lines,
+)
 from opsnn_opt.study.read._values import (
     NETWORK_STATE,
     SI_FAST_MIN_HZ,
@@ -58,4 +65,5 @@ __all__ = [
     "study_values",
     "time_in_simulator",
     "trial_rows",
+    "worker_failure_lines",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from opsnn_opt.study._worker_failures import format_failures, shown_failures
 from opsnn_opt.study.trial._feasibility import feasibility
 
 if TYPE_CHECKING:
     from opsnn_opt.study._study import OpenStudy
 
-__all__ = ["best_trials", "format_cell", "format_table", "time_in_simulator", "trial_rows"]
+__all__ = ["best_trials", "format_cell", "format_table", "time_in_simulator", "trial_rows", "worker_failure_lines"]
 
 _TIMING = ("build_s", "sim_s", "write_s", "analysis_s")
 
@@ -83,6 +84,18 @@ def time_in_simulator(opened: OpenStudy) -> str | None:
         return None
     name = {"nest": "NEST", "spinnaker": "SpiNNaker"}.get(opened.space.backend, opened.space.backend)
     return f"time in {name}: {100.0 * sim_s / wall_s:.0f} % of the trials' wall time ({n} trials)"
+
+
+def worker_failure_lines(opened: OpenStudy) -> list[str]:
+    """One line per distinct cause of the workers that failed (at start-up or later) and whose
+    host has finished no trial since, newest first, e.g. ``"worker node7:4242 failed at start-up
+    (2026-12-04T19:30:00+00:00): study 'ring' (stored spec): 'model': model 'my_ring:Ring': no
+    module named 'my_ring' on this host; ...; log: /scratch/logs/opsnn-ring-77_3.log"``.
+
+    The workers record them (:mod:`opsnn_opt.study._worker_failures`): a SLURM task that could
+    not import the model says so here.
+    """
+    return format_failures(shown_failures(opened.study))
 
 
 def format_cell(value: Any) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from opsnn_opt.backends import Backend
 from opsnn_opt.store import TrialRun
 from opsnn_opt.study._artifacts import upload_trial_files
+from opsnn_opt.study._worker_failures import recording_failure
 from opsnn_opt.study.trial._chunks import Pruned
 from opsnn_opt.study.trial._feasibility import metric_attrs
 from opsnn_opt.study.trial._retry import clear_inherited
@@ -129,6 +130,12 @@ class Worker:
     def finish(self, trial_number: int, trial_id: int, outcome: Outcome) -> str:
         """Report an outcome: pending file, Optuna, then the row; returns the state recorded."""
         return tell_outcome(self.opened, trial_number, trial_id, outcome, self.trial_dir(trial_number))
+
+    #: ``with Worker.recording_failure(name, storage_url):`` around a worker process's whole life
+    #: (opening the study included) leaves the cause of an error that ends it beside its log and
+    #: in the store, for ``opsnn study run`` and ``opsnn study show``
+    #: (:mod:`opsnn_opt.study._worker_failures`).
+    recording_failure = staticmethod(recording_failure)
 
     def run(self, n_trials: int | None = None, until_done: int | None = None) -> int:
         """Serve the study: ``n_trials`` trials here, or until the budget is met or a stop signal
