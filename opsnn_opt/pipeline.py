@@ -12,14 +12,14 @@ import resource
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from opsnn_opt._version import __version__
-from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names
+from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names, state_attrs
 from opsnn_opt.backends import Backend, Recorders, get_backend
 from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
 from opsnn_opt.models import Model, Network, get_model
@@ -116,7 +116,10 @@ class RunResult:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: ``nan`` metrics (e.g. a CV with too few spikes) become ``None``.
 
-        ``metrics_unavailable`` and ``resources`` appear only when the backend sets them.
+        ``network_state`` (``"AI"``), ``network_state.exc``, ..., ``network_state.undetermined``
+        and ``network_state.tau_ref`` are the labels of :func:`opsnn_opt.analysis.state_attrs`,
+        beside the metric ``state`` (the code); left out without data. ``metrics_unavailable``
+        and ``resources`` appear only when the backend sets them.
         """
         extra = {
             k: v
@@ -131,6 +134,7 @@ class RunResult:
             "params": dict(self.spec.params),
             "seed": self.spec.seed,
             "metrics": {k: (None if math.isnan(v) else v) for k, v in self.metrics.items()},
+            **state_attrs(self.metrics),
             "timings": dict(self.timings),
             "peak_rss_mb": self.peak_rss_mb,
             "results_path": self.results_path,
@@ -236,7 +240,8 @@ def run(
     from opsnn_opt.io import write_recording  # the writers' imports count in import_s
 
     clock.lap("import_s")
-    recording = _build_simulate_collect(spec, model, backend, out_dir, on_chunk, clock)
+    refractory_ms = _refractory_ms(model, spec.params)
+    recording = _build_simulate_collect(spec, model, backend, out_dir, on_chunk, clock, refractory_ms)
 
     run_versions = versions(backend)
     path = Path(out_dir).resolve() / f"results{RESULT_SUFFIX[spec.results_format]}"
@@ -252,7 +257,7 @@ def run(
     clock.lap("write_s")
 
     if unavailable is None:
-        metrics = compute_metrics(recording.spike_data())
+        metrics = compute_metrics(replace(recording.spike_data(), refractory_ms=refractory_ms))
     else:  # never report the zeros of an empty recording as measurements
         metrics = {name: math.nan for name in metric_names(model.populations)}
     clock.lap("analysis_s")
@@ -267,6 +272,16 @@ def run(
         metrics_unavailable=unavailable,
         resources=resources,
     )
+
+
+#: The block annotation that holds the model's τ_ref per population (ms), for the state rules.
+REFRACTORY_KEY = "refractory_ms"
+
+
+def _refractory_ms(model: Model, params: Mapping[str, Any]) -> dict[str, float] | None:
+    """The model's τ_ref per population (ms) for the state rules; None when it states none."""
+    given = model.refractory_ms(params)
+    return None if given is None else {str(pop): float(ms) for pop, ms in given.items()}
 
 
 def _make_results_folder(out_dir: str | Path) -> None:
@@ -284,6 +299,7 @@ def _build_simulate_collect(
     out_dir: str | Path,
     on_chunk: ChunkCallback | None,
     clock: _Clock,
+    refractory_ms: Mapping[str, float] | None = None,
 ) -> Recording:
     """Build the network, simulate it in chunks and read its recordings out, then release the
     simulator (also when a step raises). Laps ``build_s``, ``sim_s``, ``checks_s`` and ``collect_s``."""
@@ -297,10 +313,12 @@ def _build_simulate_collect(
                 threads=spec.threads,
             )
             network = model.build(sim, spec.params)
+            if refractory_ms is not None:  # the results file says which τ_ref the state rules used
+                network.annotations.setdefault(REFRACTORY_KEY, dict(refractory_ms))
             record_network(network, spec.record_v_cells)
             recorders = backend.recorders(network)
         clock.lap("build_s")
-        _simulate(spec, backend, recorders, network, on_chunk, clock)
+        _simulate(spec, backend, recorders, network, on_chunk, clock, refractory_ms)
         with _simulator_errors(spec):
             recording = recorders.collect(spec.simtime_ms)
     finally:
@@ -351,12 +369,14 @@ def _simulate(
     network: Network,
     on_chunk: ChunkCallback | None,
     clock: _Clock,
+    refractory_ms: Mapping[str, float] | None = None,
 ) -> None:
     """Simulate in chunks; after each, read the new spikes and call ``on_chunk``."""
     clock.timings.update(sim_s=0.0, checks_s=0.0)
     checks = on_chunk is not None and backend.data_unavailable is None
     sizes = {name: pop.size for name, pop in network.populations.items()}
-    so_far = SpikeAccumulator(sizes, source=lambda t: _read_new(spec, recorders, t)) if checks else None
+    source = lambda t: _read_new(spec, recorders, t)  # noqa: E731
+    so_far = SpikeAccumulator(sizes, source=source, refractory_ms=refractory_ms) if checks else None
     t_ms = 0.0
     while t_ms < spec.simtime_ms - 1e-9:
         step = min(spec.chunk_ms, spec.simtime_ms - t_ms)

@@ -2,7 +2,8 @@
 
 Where things live: ``_spikes`` (the :class:`SpikeData` arrays; neo is converted once, at the
 boundary, by :func:`opsnn_opt.io.spike_data_from_block`); one module per family of metrics:
-``_rates``, ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state``, ``_evoked``
+``_rates``, ``_irregularity``, ``_synchrony``, ``_oscillation``, ``_state`` and ``_state_network``
+(network states), ``_evoked``
 (latency and spread of evoked waves) and ``_phase_waves`` (ongoing waves); ``_table`` names
 them, ``_plugins`` adds user metrics to that table (:func:`metric`, the ``opsnn_opt.metrics``
 entry points, an objective's ``[[plugins]]``) and ``_registry`` looks names up and computes
@@ -44,14 +45,25 @@ from opsnn_opt.analysis._registry import (
 )
 from opsnn_opt.analysis._spikes import SpikeData
 from opsnn_opt.analysis._state import (
+    DEFAULT_REFRACTORY_MS,
+    NETWORK_PRECEDENCE,
     NETWORK_STATE,
     NORMAL_STATES,
     STATE_CODES,
     STATE_LABELS,
+    UNDETERMINED_CODES,
     NetworkState,
     StateThresholds,
-    classify_state,
+    state_from_measures,
     state_label,
+    undetermined_measure,
+)
+from opsnn_opt.analysis._state_network import (
+    POPULATION_STATE,
+    classify_input,
+    classify_state,
+    network_from_populations,
+    state_attrs,
 )
 from opsnn_opt.analysis._synchrony import (
     binned_counts,
@@ -65,11 +77,15 @@ from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
 
 __all__ = [
     "ALIASES",
+    "DEFAULT_REFRACTORY_MS",
     "METRICS",
+    "NETWORK_PRECEDENCE",
     "NETWORK_STATE",
     "NORMAL_STATES",
     "STATE_CODES",
+    "POPULATION_STATE",
     "STATE_LABELS",
+    "UNDETERMINED_CODES",
     "IsiStats",
     "LatencyFit",
     "Metric",
@@ -88,6 +104,7 @@ __all__ = [
     "binned_counts",
     "broken_metrics",
     "check_metric_name",
+    "classify_input",
     "classify_state",
     "compute_metrics",
     "cv2_isi",
@@ -104,6 +121,7 @@ __all__ = [
     "metric",
     "metric_names",
     "metric_origin",
+    "network_from_populations",
     "neuron_rates_hz",
     "oscillation_peak",
     "pair_correlations",
@@ -116,5 +134,8 @@ __all__ = [
     "silent_fraction",
     "spike_count_correlation",
     "spike_counts",
+    "state_attrs",
+    "state_from_measures",
     "state_label",
+    "undetermined_measure",
 ]

@@ -36,6 +36,8 @@ class SpikeAccumulator:
         :meth:`add` takes them. With a source, :meth:`advance` only moves the window's end and
         the spikes are read when a metric or the data is first asked for (a check that is not
         due yet reads nothing).
+    refractory_ms
+        τ_ref (ms) of each population's cells, for the state metrics (:attr:`SpikeData.refractory_ms`).
     """
 
     def __init__(
@@ -43,7 +45,9 @@ class SpikeAccumulator:
         sizes: Mapping[str, int],
         t_start_ms: float = 0.0,
         source: Callable[[float], Mapping[str, tuple[np.ndarray, np.ndarray]]] | None = None,
+        refractory_ms: Mapping[str, float] | None = None,
     ) -> None:
+        self.refractory_ms = dict(refractory_ms) if refractory_ms is not None else None
         self.populations: dict[str, tuple[int, int]] = {}
         offset = 0
         for name, n in sizes.items():
@@ -98,7 +102,12 @@ class SpikeAccumulator:
         """Everything so far as :class:`SpikeData` (views of the arrays, no copy)."""
         self._sync()
         return SpikeData(
-            self._times[: self._n], self._senders[: self._n], dict(self.populations), self.t_start_ms, self.t_stop_ms
+            self._times[: self._n],
+            self._senders[: self._n],
+            dict(self.populations),
+            self.t_start_ms,
+            self.t_stop_ms,
+            refractory_ms=self.refractory_ms,
         )
 
     def metrics(self, names: Iterable[str]) -> dict[str, float]:
@@ -114,7 +123,10 @@ class SpikeAccumulator:
             if pop not in inputs:
                 start, stop = self.populations.get(pop, (0, self.counts.size))
                 inputs[pop] = MetricInput(
-                    lambda p=pop: self.spike_data().select(p), self.counts[start:stop], self.t_stop_ms - self.t_start_ms
+                    lambda p=pop: self.spike_data().select(p),
+                    self.counts[start:stop],
+                    self.t_stop_ms - self.t_start_ms,
+                    whole=self.spike_data,
                 )
             out[name] = compute_metric(name, inputs[pop])
         return out

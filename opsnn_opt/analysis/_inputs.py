@@ -36,6 +36,9 @@ class MetricInput:
         Spikes per neuron, shape ``(n_neurons,)``, and the window's length (ms), when already
         known (the incremental checks between chunks keep running counts): the rate metrics
         then read only these.
+    whole
+        The whole run with its populations (or a function that makes it), for network metrics
+        that look at each population (the state); default ``data``.
     """
 
     def __init__(
@@ -43,8 +46,10 @@ class MetricInput:
         data: SpikeData | Callable[[], SpikeData],
         counts: np.ndarray | None = None,
         duration_ms: float | None = None,
+        whole: SpikeData | Callable[[], SpikeData] | None = None,
     ) -> None:
         self._data = data
+        self._whole = whole
         self._cache: dict[str, Any] = {}
         if counts is not None and duration_ms is not None:
             self._cache.update(counts=counts, duration_ms=duration_ms)
@@ -54,6 +59,14 @@ class MetricInput:
         if callable(self._data):
             self._data = self._data()
         return self._data
+
+    @property
+    def whole(self) -> SpikeData:
+        if self._whole is None:
+            return self.data
+        if callable(self._whole):
+            self._whole = self._whole()
+        return self._whole
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:

@@ -115,6 +115,6 @@ def compute_metrics(data: SpikeData, names: Iterable[str] | None = None) -> dict
         check_metric_name(name, list(data.populations), "compute_metrics")
         pop = name.partition(".")[2] or "all"
         if pop not in inputs:
-            inputs[pop] = MetricInput(data.select(pop))
+            inputs[pop] = MetricInput(data.select(pop), whole=data)
         out[name] = compute_metric(name, inputs[pop])
     return out

@@ -47,6 +47,10 @@ class SpikeData:
         :attr:`center_mm`).
     stimulus_onset_ms
         Onset of the stimulus (ms); None means ``t_start_ms`` (see :attr:`onset_ms`).
+    refractory_ms
+        Refractory period τ_ref (ms) of each population's cells, as the model states it
+        (:meth:`opsnn_opt.models.Model.refractory_ms`), for the network-state rules; None when
+        unknown (the rules then use a default and say so).
 
     Raises
     ------
@@ -66,6 +70,7 @@ class SpikeData:
     v_t_start_ms: float = 0.0
     stimulus_center_mm: np.ndarray | None = None
     stimulus_onset_ms: float | None = None
+    refractory_ms: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
         if self.times_ms.shape != self.senders.shape or self.times_ms.ndim != 1:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from opsnn_opt.analysis import _rates, _state, _synchrony
+from opsnn_opt.analysis import _rates, _state, _state_network, _synchrony
 from opsnn_opt.analysis._inputs import CORR_PAIRS, CORR_SEED, SYNCHRONY_BIN_MS, MetricInput
 from opsnn_opt.analysis._spikes import SpikeData
 
@@ -68,14 +68,14 @@ def _percentile(q: float) -> Callable[[MetricInput], float]:
     return lambda m: float(np.percentile(m.rates_hz, q)) if m.counts.size and m.duration_ms > 0 else float("nan")
 
 
-def _state_code(m: MetricInput) -> float:
-    d, th = m.data, _state.StateThresholds()
-    state = _state.state_from_measures(
-        _rates.mean_rate_hz(d.times_ms.size, d.n_neurons, d.duration_ms),
-        _mean(m.isi.cv),
-        _state.max_chi([m.chi(b) for b in th.chi_bins_ms]),
-    )
-    return float(state.code)
+def _network_state(m: MetricInput) -> _state.NetworkState:
+    return m.cached("network_state", lambda: _state_network.classify_state(m.whole))
+
+
+def _population_state(m: MetricInput) -> float:
+    (pop,) = m.data.populations  # one population after SpikeData.select
+    thresholds = _state.StateThresholds.for_population(m.data.refractory_ms, pop)
+    return float(_state_network.classify_input(m, thresholds).code)
 
 
 _SYNC = f"in {SYNCHRONY_BIN_MS:g} ms bins"
@@ -168,9 +168,31 @@ METRICS: dict[str, Metric] = {
         Metric(
             "state",
             "",
-            "network state code over the whole run: 0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway; "
-            "Brunel 2000 (classify_state, default StateThresholds)",
-            _state_code,
+            "network state code over the whole run, from its populations' states: 0 quiescent, "
+            "1 AI, 2 SI, 3 SR, 4 runaway, 5 AR, 6-8 undetermined (CV, chi, rate missing); "
+            "Brunel 2000 (classify_state, StateThresholds with the model's tau_ref)",
+            lambda m: float(_network_state(m).code),
+            per_population=False,
+        ),
+        Metric(
+            _state_network.POPULATION_STATE,
+            "",
+            "state code of the population on its own spikes, codes as for state (classify_input)",
+            _population_state,
+        ),
+        Metric(
+            "state_tau_ref_ms",
+            "ms",
+            "refractory period the state rules used (the shortest over populations): the model's, "
+            "or the default 2 ms (StateThresholds.for_population)",
+            lambda m: _network_state(m).refractory_ms,
+            per_population=False,
+        ),
+        Metric(
+            "state_tau_ref_default",
+            "",
+            "1 when the state rules used the default tau_ref because the model states none, else 0",
+            lambda m: float(_network_state(m).refractory_default),
             per_population=False,
         ),
         # Evoked waves (._evoked): from stimulus_center_mm and stimulus_onset_ms

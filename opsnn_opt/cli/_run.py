@@ -24,6 +24,16 @@ def _parse_sets(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
+def _state_line(d: dict[str, Any]) -> str:
+    """``AI (exc AI, inh quiescent); tau_ref 5 ms (model)`` from a result's JSON."""
+    notes = {"network_state.undetermined", "network_state.tau_ref"}
+    pops = [f"{k.partition('.')[2]} {v}" for k, v in d.items() if k.startswith("network_state.") and k not in notes]
+    line = d["network_state"] + (f" ({', '.join(pops)})" if pops else "")
+    if "network_state.undetermined" in d:
+        line += f"; {d['network_state.undetermined']} could not be computed"
+    return line + (f"; tau_ref {d['network_state.tau_ref']}" if "network_state.tau_ref" in d else "")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from opsnn_opt.pipeline import RunSpec, run
 
@@ -48,6 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("metrics:")
     for name, value in d["metrics"].items():
         print(f"  {name:24s} {'nan' if value is None else f'{value:.4g}'}")
+    if "network_state" in d:
+        print(f"state:   {_state_line(d)}")
     print(
         "timings: "
         + ", ".join(f"{k}={v:.3f}" for k, v in d["timings"].items())

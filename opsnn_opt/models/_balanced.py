@@ -79,6 +79,9 @@ class Balanced(Model):
                 f"got n_neurons={params['n_neurons']}, exc_fraction={params['exc_fraction']}"
             )
 
+    def refractory_ms(self, params: Mapping[str, Any]) -> dict[str, float]:
+        return {pop: BALANCED_CELL_PARAMS["tau_refrac"] for pop in self.populations}
+
     def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
         sizes = dict(zip(self.populations, self.sizes(params)))
         return tuple(

@@ -87,7 +87,8 @@ class Model(ABC):
     so the same code runs on every backend. Override :meth:`delays_ms` when the delays are not
     all ``params[delay_param]``, :meth:`check` for cross-parameter rules, and
     :meth:`cell_types` and :meth:`connection_rules` so that SpiNNaker can refuse what it cannot
-    map before mapping. A parameter named ``seed`` seeds the simulator's generators.
+    map before mapping, and :meth:`refractory_ms` so that the network-state labels use the
+    cells' own refractory period. A parameter named ``seed`` seeds the simulator's generators.
     """
 
     name: ClassVar[str]
@@ -136,6 +137,16 @@ class Model(ABC):
     def connection_rules(self, params: Mapping[str, Any]) -> tuple[ConnectionRule, ...]:
         """The projections made by a probabilistic rule, for backends that check their size first."""
         return ()
+
+    def refractory_ms(self, params: Mapping[str, Any]) -> Mapping[str, float] | None:
+        """Refractory period τ_ref (ms) of each population's cells, for the network-state rules.
+
+        The runaway state is a rate near the refractory limit 1 / τ_ref
+        (:class:`opsnn_opt.analysis.StateThresholds`). None (the default): the model does not
+        say, and the rules use :data:`opsnn_opt.analysis.DEFAULT_REFRACTORY_MS` (2 ms), which
+        the state records (the metric ``state_tau_ref_default`` is 1).
+        """
+        return None
 
     @abstractmethod
     def build(self, sim: ModuleType, params: Mapping[str, Any]) -> Network:

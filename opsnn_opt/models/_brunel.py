@@ -101,6 +101,9 @@ class Brunel(Model):
                 f"theta_mv={params['theta_mv']:g}"
             )
 
+    def refractory_ms(self, params: Mapping[str, Any]) -> dict[str, float]:
+        return {pop: float(params["t_ref_ms"]) for pop in self.populations}
+
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_curr_delta", "SpikeSourcePoisson")
 

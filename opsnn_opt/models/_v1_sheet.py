@@ -179,6 +179,9 @@ class V1Sheet(Model):
         longest = params["delay_min_ms"] + min(reach, span) / params["conduction_speed_mm_per_ms"]
         return params["delay_min_ms"], float(longest)
 
+    def refractory_ms(self, params: Mapping[str, Any]) -> dict[str, float]:
+        return {pop: float(params["t_ref_ms"]) for pop in self.populations}
+
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_cond_exp", "SpikeSourcePoisson", "SpikeSourceArray")
 

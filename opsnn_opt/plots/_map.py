@@ -3,8 +3,9 @@
 Every trial with both parameters is a point (a scatter always). Where there are enough trials,
 an interpolated surface is drawn under the points: linear between the trials for a metric,
 nearest trial for the network state, both only inside the trials' convex hull. The network state
-is drawn in categorical colours, with each state's region labelled at its trials and the legend
-split into normal (AI) and pathological (SR, SI, runaway, quiescent) states.
+is drawn in categorical colours that are the same in every map (:data:`STATE_COLOURS`), with
+each state's region labelled at its trials; the legend lists every state, those without a trial
+too, as normal (AI), pathological (AR, SR, SI, runaway, quiescent) or unknown (undetermined).
 
 The points come as a :class:`MapData`; reading them from a study is
 :func:`opsnn_opt.study.read.map_data`.
@@ -22,20 +23,25 @@ from opsnn_opt.analysis import NETWORK_STATE, NORMAL_STATES
 from opsnn_opt.plots._figures import new_figure
 from opsnn_opt.plots._results import save_png
 
-__all__ = ["MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_figure", "map_summary"]
+__all__ = ["LEGEND_STATES", "MIN_SURFACE_TRIALS", "STATE_COLOURS", "MapData", "draw_map", "map_figure", "map_summary"]
 
 #: Fewest trials with a value (and at least 3 distinct values on each axis) for a surface.
 MIN_SURFACE_TRIALS = 9
-#: Colours of the state labels: green for the normal state, warm or dark for the pathological ones.
+#: Colours of the state labels, fixed across studies: green for the normal state, warm, cool or
+#: dark for the pathological ones, olive for undetermined; the legend's order.
 STATE_COLOURS = {
     "AI": "#2ca02c",
+    "AR": "#17becf",
     "SR": "#6a3d9a",
     "SI": "#e31a1c",
     "SI-fast": "#e31a1c",
     "SI-slow": "#ff7f00",
     "runaway": "#7f2704",
     "quiescent": "#9e9e9e",
+    "undetermined": "#bcbd22",
 }
+#: The states every state map's legend lists (plain SI only when a trial has no oscillation peak).
+LEGEND_STATES = tuple(label for label in STATE_COLOURS if label != "SI")
 _OTHER_COLOUR = "#1f78b4"
 
 
@@ -157,6 +163,18 @@ def _draw_states(ax: Any, data: MapData, keep: np.ndarray, surface: Any) -> None
             label=f"{cat} ({_kind(cat)})",
         )
     _label_regions(ax, data, members)
+    for cat in LEGEND_STATES:  # the states no trial has, so that every map has the same legend
+        if cat not in cats:
+            ax.scatter(
+                [],
+                [],
+                c=STATE_COLOURS[cat],
+                s=45,
+                edgecolors="k",
+                linewidths=0.5,
+                alpha=0.35,
+                label=f"{cat} ({_kind(cat)}): none",
+            )
 
 
 def _draw_metric(fig: Any, ax: Any, data: MapData, keep: np.ndarray, surface: Any) -> None:
@@ -204,6 +222,8 @@ def _draw_others(ax: Any, data: MapData, done: np.ndarray) -> None:
 
 
 def _kind(label: str) -> str:
+    if label == "undetermined":
+        return "unknown"
     return "normal" if label in NORMAL_STATES else "pathological"
 
 

@@ -75,8 +75,14 @@ def test_incremental_checks_equal_a_full_recomputation_after_every_chunk(tmp_pat
         names = [n for n in names if "radial" not in n and "direction" not in n and "chi_vm" not in n]
         incremental = so_far.metrics(names)
         full = SpikeData(
-            so_far.spike_data().times_ms.copy(), so_far.spike_data().senders.copy(), so_far.populations, 0.0, t_ms
+            so_far.spike_data().times_ms.copy(),
+            so_far.spike_data().senders.copy(),
+            so_far.populations,
+            0.0,
+            t_ms,
+            refractory_ms=so_far.refractory_ms,  # the model's, as the state metrics use them
         )
+        assert so_far.refractory_ms == get_model(model_name).refractory_ms(spec.params)
         assert incremental == pytest.approx(compute_metrics(full, names), nan_ok=True)
         compared.append((t_ms, so_far.n_spikes))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -32,8 +35,10 @@ def test_run_writes_results_and_reports_the_contract(tmp_path, backend):
     assert d["params"] == {**spec.params} and d["params"]["delay_ms"] == 0.2  # defaults included
     assert d["metrics"]["rate_hz.exc"] > 0
     assert d["peak_rss_mb"] > 10
-    # The file holds what was analysed: recompute the metrics from it.
-    again = compute_metrics(_spikes(d["results_path"]))
+    # The file holds what was analysed, with the model's τ_ref: recompute the metrics from it.
+    tau_ref = read_block(d["results_path"]).annotations["refractory_ms"]
+    assert tau_ref == {"exc": 5.0, "inh": 5.0}
+    again = compute_metrics(replace(_spikes(d["results_path"]), refractory_ms=tau_ref))
     assert again == pytest.approx(dict(result.metrics), nan_ok=True)
     meta = read_metadata(d["results_path"])
     assert meta["params"] == d["params"] and meta["seed"] == d["seed"]
@@ -114,3 +119,21 @@ def test_other_results_formats(tmp_path, backend, fmt):
     result = run(spec, tmp_path, backend=backend)
     block = read_block(result.results_path, allow_pickle=True)
     assert len(block.segments[0].spiketrains) == 20
+
+
+def test_opsnn_run_prints_the_state_labels_and_its_json_carries_them(tmp_path, capsys):
+    from opsnn_opt.cli import main
+
+    argv = ["run", "balanced", "--set", "n_neurons=200", "--set", "input_rate_hz=0", "--simtime", "200"]
+    assert main([*argv, "--out", str(tmp_path / "text")]) == 0
+    out = capsys.readouterr().out
+    assert "state:   quiescent (exc quiescent, inh quiescent); tau_ref 5 ms (model)" in out
+    assert main([*argv, "--json", "--out", str(tmp_path / "json")]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["metrics"]["state"] == 0.0 and d["metrics"]["pop_state.exc"] == 0.0
+    assert {k: v for k, v in d.items() if k.startswith("network_state")} == {
+        "network_state": "quiescent",
+        "network_state.exc": "quiescent",
+        "network_state.inh": "quiescent",
+        "network_state.tau_ref": "5 ms (model)",
+    }

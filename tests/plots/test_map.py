@@ -65,6 +65,7 @@ def test_state_labels_from_code_label_and_oscillation():
     assert network_state_label({"state": 2.0, "osc_peak_hz": 20.0}, split_si=False) == "SI"
     assert network_state_label({"network_state": "SR", "state": 1.0}) == "SR"  # the label wins
     assert network_state_label({"state": None}) is None and network_state_label({}) is None
+    assert network_state_label({"state": 5.0}) == "AR" and network_state_label({"state": 7.0}) == "undetermined"
 
 
 def test_state_map_regions(planted):
@@ -75,7 +76,19 @@ def test_state_map_regions(planted):
     fig = map_figure(data)
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["AI (normal)", "SR (pathological)", "SI-slow (pathological)", "pruned", "failed"]
+    # Every state is in the legend, in the same order and colour in every map; those without a trial too.
+    assert legend == [
+        "AI (normal)",
+        "SR (pathological)",
+        "SI-slow (pathological)",
+        "AR (pathological): none",
+        "SI-fast (pathological): none",
+        "runaway (pathological): none",
+        "quiescent (pathological): none",
+        "undetermined (unknown): none",
+        "pruned",
+        "failed",
+    ]
     # The surface: nearest trial inside the hull, so the SR region ends where the planted one does.
     mesh = next(c for c in ax.collections if type(c).__name__ == "QuadMesh")
     codes = np.asarray(mesh.get_array()).reshape(200, 200)  # rows: input rate, columns: g (log)
@@ -85,7 +98,8 @@ def test_state_map_regions(planted):
     assert grid_g[2] < g[sr].max() < grid_g[3] and grid_g[2] < g[~sr].min() < grid_g[3]
     labels = [t.get_text() for t in ax.texts]
     assert {"AI\nnormal", "SR\npathological", "SI-slow\npathological"} == set(labels)
-    assert STATE_COLOURS["AI"] != STATE_COLOURS["SR"]
+    states = ["AI", "AR", "SR", "SI-fast", "SI-slow", "runaway", "quiescent", "undetermined"]
+    assert len({STATE_COLOURS[s] for s in states}) == len(states)  # one colour each
 
 
 def test_metric_map_command(planted, tmp_path, capsys):

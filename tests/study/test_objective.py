@@ -176,3 +176,72 @@ def test_a_callable_is_not_imported_when_the_study_is_only_read(tmp_path):
         spec, "stored", POPS, import_callable=False
     )
     assert read_only.directions == ["minimize"]
+
+
+STATE_OBJECTIVE = """
+[[metrics]]
+name = "state"
+target = "AI"
+weight = 2.0
+
+[[metrics]]
+name = "rate_hz.exc"
+target = 5.0
+
+[[constraints]]
+state = "AI"
+
+[[constraints]]
+metric = "pop_state.inh"
+state = ["AI", "AR"]
+"""
+
+
+def test_an_objective_constrains_and_targets_the_state_by_label(tmp_path):
+    spec = load_objective(write(tmp_path, STATE_OBJECTIVE), POPS)
+    assert [c.key for c in spec.constraints] == ["state in {AI}", "pop_state.inh in {AI, AR}"]
+    ai = {"state": 1.0, "pop_state.inh": 5.0, "rate_hz.exc": 5.0}
+    assert spec.violations(ai) == [0.0, 0.0] and spec.evaluate(ai) == [0.0]
+    ar = {"state": 5.0, "pop_state.inh": 6.0, "rate_hz.exc": 6.0}  # AR network, undetermined inh
+    assert spec.violations(ar) == [1.0, 1.0] and spec.evaluate(ar) == [pytest.approx(2.0 + 1.0)]
+    # A nan state (no data) violates the constraint and costs `missing`, as any nan metric.
+    assert spec.violations({"state": math.nan}) == [1.0, 1.0]
+    again = type(spec).from_dict(spec.to_dict(), "stored", POPS)
+    assert dataclasses.replace(again, source=spec.source) == spec
+
+
+def test_the_python_api_constrains_and_targets_the_state():
+    from opsnn_opt.study.spec import Constraint, Target
+
+    assert Constraint("state", states="AI").violation({"state": 1.0}) == 0.0
+    assert Constraint("pop_state.exc", states=("AI", "AR")).violation({"pop_state.exc": 3.0}) == 1.0
+    assert Target("state", "AR").value({"state": 5.0}, 10.0) == 0.0
+    with pytest.raises(ConfigError, match="state must be a state label, one of quiescent, AI, SI, SR, runaway, AR"):
+        Constraint("state", states="asynchronous")
+    with pytest.raises(ConfigError, match="goes with the metric state or pop_state.POP; got metric 'rate_hz.exc'"):
+        Constraint("rate_hz.exc", states="AI")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[[constraints]]\nstate = "ai"\n', r"\[\[constraints\]\] #2: state must be a state label, one of quiescent"),
+        ('[[constraints]]\nstate = "AI"\nmax = 1.0\n', "a state constraint \\(state = 'AI'\\) takes no 'min' or 'max'"),
+        ("[[constraints]]\nstate = []\n", "'state' must be a state label or a list of them; got \\[\\]"),
+        ('[[metrics]]\nname = "cv_isi.exc"\ntarget = "AI"\n', "goes with the metric state or pop_state.POP"),
+    ],
+)
+def test_bad_state_constraints_and_targets(tmp_path, table, message):
+    with pytest.raises(ConfigError, match=message):
+        load_objective(write(tmp_path, TINY_OBJECTIVE + "\n" + table), POPS)
+
+
+def test_the_dashboard_note_says_state_constraints_targets_and_codes(tiny_specs, tmp_path):
+    from opsnn_opt.study import load_space
+    from opsnn_opt.study.spec._describe import study_note
+
+    space = load_space(tiny_specs[0])
+    text = '[[metrics]]\nname = "state"\ntarget = "AI"\n\n[[constraints]]\nstate = ["AI", "AR"]\n'
+    note = study_note(space, load_objective(write(tmp_path, text), space.populations))
+    assert "- minimize **state != AI**" in note and "- `state` is AI or AR" in note
+    assert "### Network states" in note and "5 AR, 6-8 undetermined" in note

@@ -5,8 +5,9 @@ read trials through this module. Metrics come from the trial's Optuna user attri
 worker stores them, and else from the project's ``opsnn_trial_runs`` table.
 
 The network state is a label: the ``network_state`` user attribute where a trial has one, else
-the metric ``state`` (0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway:
-:data:`opsnn_opt.analysis.STATE_LABELS`). With ``split_si``, an SI state
+the metric ``state`` (0 quiescent, 1 AI, 2 SI, 3 SR, 4 runaway, 5 AR, 6-8 undetermined:
+:data:`opsnn_opt.analysis.STATE_LABELS`). Each population's label is the user attribute
+``network_state.POP`` (from the metric ``pop_state.POP``). With ``split_si``, an SI state
 is told apart as SI-fast or SI-slow by its global oscillation (``osc_peak_hz``), as in
 Brunel (2000) Fig. 8: the fast rhythm is set by the synaptic delay (~180 Hz at D = 1.5 ms), the
 slow one by the membrane time constant (< 60 Hz).

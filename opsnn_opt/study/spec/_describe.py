@@ -18,6 +18,8 @@ __all__ = ["describe_study", "metric_names", "study_note"]
 
 
 def _term_text(term: MetricTerm) -> str:
+    if term.target_state is not None:
+        return f"{term.name} != {term.target_state}"
     if term.target is not None:
         scale = "" if term.scale == 1.0 else f"/{term.scale:g}"
         return f"|{term.name} - {term.target:g}|{scale}"
@@ -91,16 +93,29 @@ def study_note(space: SearchSpace, objective: ObjectiveSpec) -> str:
         lines.append(f"- an undefined metric costs {objective.missing:g}")
     if objective.constraints:
         lines += ["", "### Constraints (a trial that violates one is infeasible, never best)", ""]
-        lines += [f"- `{c.metric}` {_bounds(c.min, c.max)}" for c in objective.constraints]
+        lines += [
+            f"- `{c.metric}` " + (f"is {' or '.join(c.states)}" if c.states else _bounds(c.min, c.max))
+            for c in objective.constraints
+        ]
     if objective.prune:
         lines += ["", "### Pruning", ""]
         lines += [
             f"- stop when `{r.metric}` is not {_bounds(r.min, r.max)} after {r.after_ms:g} ms" for r in objective.prune
         ]
+    lines += ["", "### Network states", "", _STATES_NOTE]
     source = ", ".join(s for s in (space.source, objective.source) if s)
     if source:
         lines += ["", f"_Files: {source}_"]
     return "\n".join(lines) + "\n"
+
+
+#: How to read the state columns of the dashboard (the labels are in opsnn_opt.analysis.STATE_CODES).
+_STATES_NOTE = (
+    "User attribute `network_state` is the network's label, `network_state.exc`, ... each population's; "
+    "the metric `state` is its code: 0 quiescent, 1 AI (normal), 2 SI, 3 SR, 4 runaway, 5 AR, "
+    "6-8 undetermined (the CV, chi or rate could not be computed: `network_state.undetermined` names it). "
+    "`network_state.tau_ref` is the refractory period the rules used."
+)
 
 
 def describe_study(study: Any, space: SearchSpace, objective: ObjectiveSpec) -> None:

@@ -13,8 +13,13 @@ Three choices are made here, once, for every trial:
   one trial holds a non-number there; a missing attribute leaves the column sortable and only
   that trial without a point. The names of the undefined metrics go into one text attribute,
   ``undefined_metrics``, so that "not computable" stays distinguishable from "not recorded".
-* **The network state as a label.** Beside the numeric ``state`` (0–4), ``network_state``
-  holds its name (``"AI"``, ``"SR"``, ...), from :data:`opsnn_opt.analysis.STATE_LABELS`.
+* **The network state as a label.** Beside the numeric ``state`` (0–8), ``network_state``
+  holds its name (``"AI"``, ``"AR"``, ``"undetermined"``, ...), from
+  :data:`opsnn_opt.analysis.STATE_LABELS`; ``network_state.exc``, ``network_state.inh``, ...
+  each population's (from ``pop_state.POP``); ``network_state.undetermined`` the measure an
+  undetermined network lacks (``cv_isi``); ``network_state.tau_ref`` the refractory period the
+  rules used and whether it is the model's or the default
+  (:func:`opsnn_opt.analysis.state_attrs`, the same fields as ``opsnn run --json``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from opsnn_opt.analysis import NETWORK_STATE, state_label
+from opsnn_opt.analysis import state_attrs
 
 __all__ = [
     "CONSTRAINTS_LIST_KEY",
@@ -49,9 +54,7 @@ def metric_attrs(metrics: Mapping[str, float | None], timings: Mapping[str, floa
             attrs[key] = value
     if undefined:
         attrs["undefined_metrics"] = ", ".join(undefined)
-    label = state_label(metrics.get("state"))
-    if label is not None:
-        attrs[NETWORK_STATE] = label
+    attrs.update(state_attrs(metrics))
     return attrs
 
 

@@ -60,6 +60,10 @@ class Ring(Model):
         longest = params["circumference_mm"] / 2.0  # the farthest two cells can be along the ring
         return params["delay_min_ms"], params["delay_min_ms"] + longest / params["conduction_speed_mm_per_ms"]
 
+    def refractory_ms(self, params: Mapping[str, Any]) -> dict[str, float]:
+        """Every cell's τ_ref, for the network-state labels (the runaway limit)."""
+        return {pop: _CELL["tau_refrac"] for pop in self.populations}
+
     def cell_types(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return ("IF_cond_exp", "SpikeSourcePoisson", "SpikeSourceArray")
 
