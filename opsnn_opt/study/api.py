@@ -52,6 +52,7 @@ from opsnn_opt.study.spec import (
     Uniform,
 )
 from opsnn_opt.study.spec import SearchSpace as Space
+from opsnn_opt.study.spec._space import FIGURES
 
 __all__ = [
     "Choices",
@@ -108,7 +109,8 @@ def SearchSpace(
     settings
         Run settings: ``simtime_ms``, ``chunk_ms``, ``timestep_ms``, ``threads``,
         ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
-        ``stop_if_worse_after``) and ``pruner``, as in a search-space file.
+        ``stop_if_worse_after``) and ``pruner``, as in a search-space file; ``figures``: which
+        trials get figures (``"all"``, the default; ``"best"``, ``"failed"``, ``"none"``).
     """
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
@@ -185,8 +187,13 @@ class Study:
         """The underlying :class:`optuna.Study`."""
         return self._opened.study
 
-    def run(self, n_trials: int, workers: int = 1, *, echo: Callable[[str], None] = print) -> None:
+    def run(
+        self, n_trials: int, workers: int = 1, *, echo: Callable[[str], None] = print, figures: str | None = None
+    ) -> None:
         """Run ``n_trials`` trials with ``workers`` local worker processes (``opsnn worker``).
+
+        ``figures`` overrides the search space's ``figures`` setting for this run (``"all"``,
+        ``"best"``, ``"failed"`` or ``"none"``).
 
         Raises
         ------
@@ -201,7 +208,12 @@ class Study:
                 f"Study.run: n_trials and workers must be whole numbers >= 1; got n_trials={n_trials!r}, "
                 f"workers={workers!r}"
             )
-        failed = run_local_workers(self._opened, n_trials, workers, echo=echo)
+        if figures is not None and figures not in FIGURES:
+            raise ConfigError(
+                f"Study.run: figures must be one of {', '.join(FIGURES)}; got {figures!r}", field="figures"
+            )
+        extra = ["--figures", figures] if figures is not None else []
+        failed = run_local_workers(self._opened, n_trials, workers, echo=echo, limits=extra)
         if failed:
             raise SimulationError(f"study {self.name!r}: {failed} worker(s) exited with an error; see their logs")
 

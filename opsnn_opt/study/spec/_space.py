@@ -7,6 +7,7 @@ A search space is a TOML file (see ``search_spaces/``)::
     simtime_ms = 1000.0         # also: timestep_ms, chunk_ms, record_v_cells, results_format
     timeout_s = 600.0           # optional: a trial's wall-clock limit (the worker kills it after)
     max_memory_mb = 4000.0      # optional: the simulation process's resident-memory limit
+    figures = "all"             # optional: which trials get figures: all, best, failed or none
 
     [fixed]                     # model parameters held constant (others keep their defaults)
     n_neurons = 400
@@ -38,11 +39,14 @@ from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_para
 from opsnn_opt.study.spec._pruners import load_pruner
 from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
-__all__ = ["FreeParam", "SearchSpace", "load_space"]
+__all__ = ["FIGURES", "FreeParam", "SearchSpace", "load_space"]
 
 _MAX_GRID_POINTS = 100_000
 #: The worker's per-trial limits a search space may set, with their ranges (exclusive low).
 LIMITS: dict[str, tuple[float, float]] = {"timeout_s": (0.0, 86400.0 * 30), "max_memory_mb": (0.0, 1e7)}
+#: Which finished trials a worker draws figures of (the default first): every one; the one that
+#: became the best so far, and the failed and pruned ones; the failed and pruned ones; none.
+FIGURES = ("all", "best", "failed", "none")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class SearchSpace:
     #: Seed replicates per trial (:mod:`opsnn_opt.study.spec._replicates`) and Optuna's pruner.
     replicates: ReplicateSpec = field(default_factory=ReplicateSpec)
     pruner: Any = None
+    #: Which trials get figures (one of :data:`FIGURES`).
+    figures: str = FIGURES[0]
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -92,6 +98,7 @@ class SearchSpace:
             "backend": self.backend,
             **self.settings,
             **self.limits,
+            **({"figures": self.figures} if self.figures != FIGURES[0] else {}),
             **self.replicates.to_dict(),
             **({"pruner": self.pruner.to_dict()} if self.pruner is not None else {}),
             "fixed": dict(self.fixed),
@@ -102,7 +109,9 @@ class SearchSpace:
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
         top = Fields(data, source)
         setting_names = [*RUN_SETTINGS, "results_format"]
-        top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS, *REPLICATE_KEYS, "pruner"])
+        top.check_keys(
+            ["model", "backend", "fixed", "params", *setting_names, *LIMITS, *REPLICATE_KEYS, "pruner", "figures"]
+        )
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
         settings: dict[str, Any] = RUN_SETTINGS.resolve(
@@ -138,6 +147,7 @@ class SearchSpace:
             limits,
             load_replicates(top, model),
             load_pruner(top),
+            top.string("figures", FIGURES[0], choices=FIGURES),
         )
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:

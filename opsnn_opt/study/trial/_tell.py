@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.store import retry_call, set_trial_user_attrs
 from opsnn_opt.study.trial._feasibility import record_constraints
 from opsnn_opt.study.trial._pending import pending_files, read_pending, remove_pending, write_pending
 from opsnn_opt.study.trial._retry import RESULT_KEYS, requeue
@@ -56,19 +55,19 @@ class Outcome:
         return outcome
 
 
-class _TrialRef:
-    """What :func:`set_trial_user_attrs` needs of a trial, without building an Optuna ``Trial``
-    (whose constructor calls the sampler)."""
+class _Attrs:
+    """Collects what :func:`record_constraints` writes, for one transaction with the user
+    attributes (:meth:`~opsnn_opt.store.Store.write_trial_attrs`)."""
 
-    def __init__(self, storage: Any, trial_id: int) -> None:
-        self.storage, self._trial_id = storage, trial_id
+    def __init__(self, trial_id: int) -> None:
+        self._trial_id, self.storage, self.system = trial_id, self, {}
 
-    def set_user_attr(self, key: str, value: Any) -> None:
-        self.storage.set_trial_user_attr(self._trial_id, key, value)
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self.system[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
         """As ``Trial.set_constraint``, but a value a retried trial inherited is replaced."""
-        self.storage.set_trial_system_attr(self._trial_id, f"constraints:{key}", float(value))
+        self.system[f"constraints:{key}"] = float(value)
 
 
 def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome: Outcome) -> bool:
@@ -85,11 +84,12 @@ def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome:
             attrs[RESULT_KEYS] = sorted(outcome.user_attrs)
         if outcome.reason is not None and outcome.state == "FAIL":
             attrs["fail_reason"] = outcome.reason
-        if attrs:  # in one transaction (retried as a whole through an outage)
-            retry_call(set_trial_user_attrs, _TrialRef(storage, trial_id), attrs, what="reporting attributes")
+        collected = _Attrs(trial_id)
         if outcome.constraints:
             keys, violations = zip(*outcome.constraints)
-            record_constraints(_TrialRef(storage, trial_id), list(keys), list(violations))
+            record_constraints(collected, list(keys), list(violations))
+        if attrs or collected.system:  # in one transaction (retried as a whole through an outage)
+            opened.store.write_trial_attrs(trial_id, attrs, collected.system)
         told = opened.study.tell(
             number, outcome.values if state == state.COMPLETE else None, state=state, skip_if_finished=True
         )

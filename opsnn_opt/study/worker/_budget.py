@@ -8,6 +8,7 @@ run again (a stale trial retried, a stopped worker's trial re-queued) do not cou
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +62,9 @@ def set_max_trials(study: Any, value: int | None) -> None:
     study.set_user_attr(MAX_TRIALS_ATTR, value)
 
 
-def next_trial(opened: Any, until_done: int | None = None) -> Any:
-    """The next trial to run, :data:`WAIT`, or None when the budget is met."""
+def next_trial(opened: Any, until_done: int | None = None, clock: dict[str, float] | None = None) -> Any:
+    """The next trial to run, :data:`WAIT`, or None when the budget is met; ``clock["sample_s"]``
+    is set to the time (s) Optuna's ask took (from the trial's start: its sampler's share)."""
 
     def take() -> Any:
         with opened.store.lock(f"ask-{opened.name}"):
@@ -73,6 +75,10 @@ def next_trial(opened: Any, until_done: int | None = None) -> Any:
                     return None
                 if c.done + c.running >= min(limits) and c.waiting == 0:
                     return WAIT
-            return opened.study.ask()
+            t0 = time.perf_counter()
+            trial = opened.study.ask()
+            if clock is not None:
+                clock["sample_s"] = time.perf_counter() - t0
+            return trial
 
     return retry_call(take, what="taking the next trial")
