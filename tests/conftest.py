@@ -67,6 +67,7 @@ SERIAL_MODULES = frozenset(
         "tests/cluster/test_slurm.py",
         "tests/study/test_consistency.py",
         "tests/study/test_dashboard.py",
+        "tests/study/test_figures_setting.py",
         "tests/study/test_loop.py",
         "tests/study/test_outage.py",
         "tests/study/test_recovery.py",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,10 @@ class _Attrs:
         self.system[f"constraints:{key}"] = float(value)
 
 
-def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome: Outcome) -> bool:
+def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome: Outcome, completed: list[Any]) -> bool:
     """Attributes, constraints, then the state; False when another worker finished the trial
-    first (it was declared stale), True when it is told (now, or by an earlier attempt)."""
+    first (it was declared stale), True when it is told (now, or by an earlier attempt).
+    ``completed`` receives the trial's ``datetime_complete`` when it is told now."""
     import optuna
 
     state = optuna.trial.TrialState[outcome.state]
@@ -95,6 +97,7 @@ def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome:
         )
         if told.state != state:  # failed as stale by another worker between the check and the tell
             raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
+        completed.append(told.datetime_complete)
     except optuna.exceptions.UpdateFinishedTrialError:
         frozen = storage.get_trial(trial_id)
         # A retried tell whose first attempt did commit before the connection dropped is told.
@@ -102,16 +105,29 @@ def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome:
     return True
 
 
-def tell_outcome(opened: Any, number: int, trial_id: int, outcome: Outcome, folder: Path | None = None) -> str:
+def tell_outcome(
+    opened: Any,
+    number: int,
+    trial_id: int,
+    outcome: Outcome,
+    folder: Path | None = None,
+    clock: dict[str, float] | None = None,
+) -> str:
     """Tell Optuna, then write the row, then re-queue if asked; returns the state recorded.
 
     With ``folder`` (the trial's run folder), the outcome is first kept in a pending file there,
     removed once Optuna and the row have it. A trial that another worker failed as stale
-    meanwhile is recorded FAIL with :data:`STALE_REASON`.
+    meanwhile is recorded FAIL with :data:`STALE_REASON`. ``clock["tell_s"]`` is set to the time
+    (s) up to Optuna's tell (the trial's completion); the row is written after it.
     """
+    t0 = datetime.now()  # Optuna's clock: the trial's datetime_complete is set during the tell
     pending = write_pending(folder, opened.name, number, trial_id, outcome.to_dict()) if folder else None
     storage = opened.store.optuna_storage()
-    if not _tell_optuna(opened, storage, number, trial_id, outcome):
+    completed: list[Any] = []
+    told = _tell_optuna(opened, storage, number, trial_id, outcome, completed)
+    if clock is not None:
+        clock["tell_s"] = ((completed[0] if completed and completed[0] else datetime.now()) - t0).total_seconds()
+    if not told:
         opened.store.record_run(opened.name, number, state="FAIL", fail_reason=STALE_REASON, **outcome.record)
         state = "FAIL"
     else:

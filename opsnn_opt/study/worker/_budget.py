@@ -8,8 +8,8 @@ run again (a stale trial retried, a stopped worker's trial re-queued) do not cou
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
@@ -64,7 +64,8 @@ def set_max_trials(study: Any, value: int | None) -> None:
 
 def next_trial(opened: Any, until_done: int | None = None, clock: dict[str, float] | None = None) -> Any:
     """The next trial to run, :data:`WAIT`, or None when the budget is met; ``clock["sample_s"]``
-    is set to the time (s) Optuna's ask took (from the trial's start: its sampler's share)."""
+    is set to the time (s) from the trial's start (Optuna's ``datetime_start``, set inside the
+    ask) to the ask's end: the sampler's share of the trial's wall time."""
 
     def take() -> Any:
         with opened.store.lock(f"ask-{opened.name}"):
@@ -75,10 +76,9 @@ def next_trial(opened: Any, until_done: int | None = None, clock: dict[str, floa
                     return None
                 if c.done + c.running >= min(limits) and c.waiting == 0:
                     return WAIT
-            t0 = time.perf_counter()
             trial = opened.study.ask()
             if clock is not None:
-                clock["sample_s"] = time.perf_counter() - t0
+                clock["sample_s"] = (datetime.now() - trial.datetime_start).total_seconds()
             return trial
 
     return retry_call(take, what="taking the next trial")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from opsnn_opt._optuna_compat import enter_optimize_loop, leave_optimize_loop, stop_requested
@@ -42,9 +43,10 @@ def _stopper(worker: Any, wake: threading.Event) -> Any:
 
 
 def _run_one(worker: Any, pulse: Pulse, trial: Any, sample_s: float) -> None:
+    t0 = time.perf_counter()
     pulse.watch(trial._trial_id)
     try:
-        outcome = worker.evaluate(trial, sample_s)
+        outcome = worker.evaluate(trial, sample_s, time.perf_counter() - t0)
         state = worker.finish(trial.number, trial._trial_id, outcome)
     finally:
         pulse.unwatch()
@@ -83,6 +85,8 @@ def _loop(worker: Any, wake: threading.Event, n_trials: int | None, until_done: 
 
 def serve(worker: Any, n_trials: int | None = None, until_done: int | None = None) -> int:
     """Run trials until done; returns how many ran here."""
+    from opsnn_opt.io import write_atomically  # noqa: F401 - its import (neo) before any trial's clock
+
     study = worker.opened.study
     wake = threading.Event()
     with stop_signals(_stopper(worker, wake)):

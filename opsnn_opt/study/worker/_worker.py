@@ -54,9 +54,11 @@ class Worker:
 
     Each trial records, beside its run's ``timings``, the worker's own time (s) as user
     attributes and row columns: ``sample_s`` (the sampler's ask and suggestions), ``store_s``
-    (its RUNNING row and attributes before the run, and its result's attributes), ``tell_s``,
-    and, written after the tell by the figures thread, ``figures_s`` and ``upload_s``. The
-    first three and ``total_s`` add up to the trial's wall time (Optuna's start to complete).
+    (its RUNNING row and attributes before the run), ``run_s`` (its simulations as the
+    supervisor saw them, the run's ``total_s`` and the pipe, and their scoring), ``tell_s`` (its pending
+    file, its result's attributes and the tell; the row is written after), and, written after the tell by the figures thread,
+    ``figures_s`` and ``upload_s``. The first four add up to the trial's wall time (Optuna's
+    start to complete).
     """
 
     def __init__(
@@ -95,10 +97,11 @@ class Worker:
         attrs = {"host": socket.gethostname(), "worker": self.name, "seed": seed}
         self.opened.store.write_trial_attrs(trial._trial_id, attrs, run=(self.opened.name, trial.number, record))
 
-    def evaluate(self, trial: Any, sample_s: float = 0.0) -> Outcome:
+    def evaluate(self, trial: Any, sample_s: float = 0.0, store_s: float = 0.0) -> Outcome:
         """Suggest, run and score one trial. Never raises for a trial's own failure.
 
-        ``sample_s``: the time (s) the sampler took to ask for ``trial``; the suggestions add theirs.
+        ``sample_s``: the time (s) the sampler took to ask for ``trial`` (the suggestions add
+        theirs); ``store_s``: the time its first heartbeat took (the RUNNING row adds its own).
         """
         o = self.opened
         record: dict[str, Any] = {
@@ -109,7 +112,8 @@ class Worker:
             "worker": self.name,
         }
         attrs: dict[str, Any] = {}
-        clock = {"sample_s": sample_s, "store_s": 0.0}
+        clock = {"sample_s": sample_s, "store_s": store_s, "run_s": 0.0}
+        t2 = None
         try:
             t0 = time.perf_counter()
             values = o.space.suggest(trial)
@@ -119,6 +123,7 @@ class Worker:
             record.update(params=dict(spec.params), seed=spec.seed, simtime_ms=spec.simtime_ms)
             self._start(trial, {**record, "state": "RUNNING"}, spec.seed)
             clock["store_s"] += time.perf_counter() - t1
+            t2 = time.perf_counter()
             output = run_trial(self.runner, trial, o, spec, self.trial_dir(trial.number))  # replicates, chunks
             result = output.result
             result_json = result.as_dict()
@@ -142,6 +147,8 @@ class Worker:
             outcome = Outcome("FAIL", reason=f"{type(exc).__name__}: {exc}", record=record, user_attrs=attrs)
         else:
             outcome = Outcome("COMPLETE", scores, record=record, user_attrs=attrs, constraints=constraints)
+        if t2 is not None:  # the run, its scoring, and what it raised
+            clock["run_s"] = time.perf_counter() - t2
         outcome.user_attrs.update(clock)
         outcome.record.update(clock)
         return outcome
@@ -149,11 +156,10 @@ class Worker:
     def finish(self, trial_number: int, trial_id: int, outcome: Outcome) -> str:
         """Report an outcome (pending file, Optuna, then the row), then queue the trial's figures
         and uploads; returns the state recorded."""
-        t0 = time.perf_counter()
-        state = tell_outcome(self.opened, trial_number, trial_id, outcome, self.trial_dir(trial_number))
-        tell_s = time.perf_counter() - t0
+        clock: dict[str, float] = {}
+        state = tell_outcome(self.opened, trial_number, trial_id, outcome, self.trial_dir(trial_number), clock)
         if not outcome.requeue:  # a stopped trial's configuration runs again, with its own files
-            self.uploads.submit(self.trial_dir(trial_number), trial_number, trial_id, state, {"tell_s": tell_s})
+            self.uploads.submit(self.trial_dir(trial_number), trial_number, trial_id, state, clock)
         return state
 
     def run(self, n_trials: int | None = None, until_done: int | None = None) -> int:
