@@ -13,7 +13,8 @@ __all__ = ["TIMING_COLUMNS", "WORKER_TIMING_COLUMNS", "Base", "BenchRun", "Trial
 #: The run's ``timings`` kept as columns of :class:`TrialRun`.
 TIMING_COLUMNS = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
 #: The worker's own time per trial (s), beside the run's: the sampler's ask, the store writes
-#: before the run, the run as the supervisor saw it, the tell, and the figures and uploads (drawn after the tell, in the background).
+#: before the run, the run as the supervisor saw it, the tell, and the figures and uploads
+#: (drawn after the tell, in the background).
 WORKER_TIMING_COLUMNS = ("sample_s", "store_s", "run_s", "tell_s", "figures_s", "upload_s")
 
 

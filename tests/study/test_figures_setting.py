@@ -123,7 +123,7 @@ def test_a_worker_stopped_with_uploads_pending_leaves_them_for_study_check(tmp_p
     from opsnn_opt.cli import main
 
     url = f"sqlite:///{tmp_path / 'opsnn.sqlite3'}"
-    opened = _study(tmp_path, url, "stopped", SPACE.replace("simtime_ms = 200.0", "simtime_ms = 100.0"))
+    opened = _study(tmp_path, url, "stopped", SPACE.replace("simtime_ms = 200.0", "simtime_ms = 150.0"))
     env = {**os.environ, "OPSNN_ARTIFACTS": str(opened.artifact_dir.parent), "OPSNN_STORAGE": url}
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")])
     log = (tmp_path / "worker.log").open("wb")

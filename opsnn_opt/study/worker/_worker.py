@@ -54,11 +54,11 @@ class Worker:
 
     Each trial records, beside its run's ``timings``, the worker's own time (s) as user
     attributes and row columns: ``sample_s`` (the sampler's ask and suggestions), ``store_s``
-    (its RUNNING row and attributes before the run), ``run_s`` (its simulations as the
-    supervisor saw them, the run's ``total_s`` and the pipe, and their scoring), ``tell_s`` (its pending
-    file, its result's attributes and the tell; the row is written after), and, written after the tell by the figures thread,
-    ``figures_s`` and ``upload_s``. The first four add up to the trial's wall time (Optuna's
-    start to complete).
+    (its first heartbeat, RUNNING row and attributes), ``run_s`` (its simulations as the
+    supervisor saw them: the run's ``total_s``, the pipe, the scoring), ``tell_s`` (its pending
+    file, result attributes and the tell; the row is written after), and, written after the
+    tell by the figures thread, ``figures_s`` and ``upload_s``. The first four add up to the
+    trial's wall time (Optuna's start to complete).
     """
 
     def __init__(
