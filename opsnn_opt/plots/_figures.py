@@ -22,7 +22,7 @@ from opsnn_opt.analysis import (
     rate_maps,
 )
 
-__all__ = ["latency_figure", "new_figure", "raster_figure", "rate_figure", "wave_frames_figure"]
+__all__ = ["latency_figure", "new_figure", "raster_figure", "rate_figure", "render_rgba", "wave_frames_figure"]
 
 #: Bin (ms) of the population-rate plot and frame length (ms) of the wave frames.
 RATE_BIN_MS, FRAME_MS = 5.0, 4.0
@@ -57,6 +57,44 @@ def _reusable(figure: Any, kind: str, key: Any, width_in: float, height_in: floa
         figure = new_figure(width_in, height_in, layout=None)
     figure.subplots_adjust(**_MARGINS)
     return figure, None
+
+
+def render_rgba(fig: Any) -> Any:
+    """Render ``fig`` on its Agg canvas and return the canvas (``buffer_rgba()`` holds the pixels).
+
+    A Figure that :func:`raster_figure` or :func:`rate_figure` drew keeps the rendered axes,
+    ticks and labels (a background) while their limits stay the same, and redraws only the
+    artists whose data change (the image or lines, the title, the legend, the frame): this is
+    what makes a worker's figures cost milliseconds. Any other Figure is drawn in full.
+    """
+    canvas = fig.canvas
+    state = getattr(fig, "_opsnn_state", None)
+    if state is None:
+        canvas.draw()
+        return canvas
+    ax = state["ax"]
+    dynamic = [*state["dynamic"], ax.title, *([ax.get_legend()] if ax.get_legend() else []), *ax.spines.values()]
+    static = (ax.get_xlim(), ax.get_ylim(), fig.get_size_inches().tolist(), fig.dpi, ax.get_xlabel(), ax.get_ylabel())
+    if state.get("static") != static:
+        for artist in dynamic:
+            artist.set_visible(False)
+        canvas.draw()
+        state["background"], state["static"] = canvas.copy_from_bbox(fig.bbox), static
+        for artist in dynamic:
+            artist.set_visible(True)
+    canvas.restore_region(state["background"])
+    for artist in dynamic:
+        ax.draw_artist(artist)
+    return canvas
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 × 10^k at or above ``value`` (> 0): a y limit that stays
+    put from one trial to the next, so that the rendered axes can be reused."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    exp = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * exp for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0) if m * exp >= value * (1 - 1e-12)))
 
 
 def _raster_image(data: SpikeData, width_px: int, height_px: int) -> np.ndarray:
@@ -107,6 +145,7 @@ def raster_figure(data: SpikeData, title: str = "", figure: Any = None) -> Any:
             ]
             ax.legend(handles=handles, loc="upper right", fontsize="small")
         fig._opsnn_state = {"kind": "raster", "key": tuple(data.populations), "ax": ax, "image": shown}
+        fig._opsnn_state["dynamic"] = [shown]
     else:
         ax = state["ax"]
         state["image"].set_data(image)
@@ -135,13 +174,15 @@ def rate_figure(data: SpikeData, title: str = "", bin_ms: float = RATE_BIN_MS, f
         ax.set(xlabel="time (ms)", ylabel=f"rate (Hz, {bin_ms:g} ms bins)")
         ax.legend(loc="upper right", fontsize="small")
         fig._opsnn_state = {"kind": "rate", "key": (tuple(groups), bin_ms), "ax": ax, "lines": lines}
+        fig._opsnn_state["dynamic"] = lines
     else:
         ax = state["ax"]
         for line, (t, rate) in zip(state["lines"], curves):
             line.set_data(t, rate)
-        ax.relim()
-        ax.autoscale_view(scalex=False)
-    ax.set(xlim=(data.t_start_ms, data.t_stop_ms), title=title or "population rate")
+    top = max((float(np.max(rate)) for _, rate in curves if rate.size), default=0.0)
+    ax.set(
+        xlim=(data.t_start_ms, data.t_stop_ms), ylim=(0.0, _nice_ceiling(top * 1.05)), title=title or "population rate"
+    )
     return fig
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
-from opsnn_opt.plots._figures import latency_figure, raster_figure, rate_figure, wave_frames_figure
+from opsnn_opt.plots._figures import latency_figure, raster_figure, rate_figure, render_rgba, wave_frames_figure
 
 __all__ = ["KINDS", "SPATIAL_KINDS", "draw_results", "load_results", "plot_results", "save_png"]
 
@@ -47,6 +47,20 @@ def save_png(fig: Any, path: str | os.PathLike[str], dpi: int = 100, compress_le
     pil = {"compress_level": compress_level} if compress_level is not None else None
 
     return write_atomically(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, pil_kwargs=pil))
+
+
+def _save_rendered(fig: Any, path: Path) -> Path:
+    """Save a reused Figure (see :func:`~opsnn_opt.plots._figures.render_rgba`) as PNG atomically,
+    from its canvas' pixels (zlib level 1: several times faster than the default, barely larger)."""
+    from PIL import Image
+
+    from opsnn_opt.io import write_atomically  # here: opsnn_opt.io imports neo
+
+    canvas = render_rgba(fig)
+    width, height = canvas.get_width_height()
+    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = rgba.convert("RGB")  # opaque: a quarter less to compress
+    return write_atomically(path, lambda tmp: image.save(tmp, format="png", compress_level=1))
 
 
 def plot_results(results: str | os.PathLike[str], kind: str, out: str | os.PathLike[str] | None = None) -> Path:
@@ -106,4 +120,4 @@ def draw_results(data: Any, meta: dict[str, Any], kind: str, out: Path, source: 
     with _reuse_lock:  # one Figure and canvas per kind in this process
         fig = draw(data, title=title, figure=_reused.get(kind))
         _reused[kind] = fig
-        return save_png(fig, out, compress_level=1)
+        return _save_rendered(fig, out)

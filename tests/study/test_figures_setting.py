@@ -180,3 +180,37 @@ def test_study_check_draws_the_figures_a_dead_worker_left(tmp_path, monkeypatch)
     found = check_study(opened)
     assert [(f.trial, f.repair) for f in found] == [(t.number, "drawn and uploaded")]
     assert FIGURES <= set(_trials(url, "left")[1].user_attrs["artifacts"])
+
+
+def test_a_sampler_costlier_than_its_trials_is_named_once(caplog):
+    from types import SimpleNamespace
+
+    from opsnn_opt.study.trial._tell import Outcome
+    from opsnn_opt.study.worker._costs import warn_costly_sampler
+
+    worker = SimpleNamespace(opened=SimpleNamespace(sampler={"name": "gp"}))
+    cheap = Outcome("COMPLETE", [1.0], record={"total_s": 1.0}, user_attrs={"sample_s": 0.1})
+    costly = Outcome("COMPLETE", [1.0], record={"total_s": 0.2}, user_attrs={"sample_s": 0.9})
+    with caplog.at_level("WARNING", logger="opsnn_opt.worker"):
+        assert not warn_costly_sampler(worker, cheap)
+        assert warn_costly_sampler(worker, costly)
+        assert not warn_costly_sampler(worker, costly)  # once
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith("sampler gp: its ask took 0.9 s, more than the 0.2 s run") and "tpe" in line
+
+
+def test_figures_from_the_command_line_override_the_space(tmp_path, capsys):
+    from opsnn_opt.cli import main
+    from opsnn_opt.store import Store
+    from opsnn_opt.study import open_study
+
+    (tmp_path / "space.toml").write_text('figures = "best"\n' + SPACE)
+    (tmp_path / "objective.toml").write_text(OBJECTIVE)
+    url = f"sqlite:///{tmp_path / 'opsnn.sqlite3'}"
+    common = ["--space", str(tmp_path / "space.toml"), "--objective", str(tmp_path / "objective.toml")]
+    assert main(["study", "create", "from-space", *common, "--storage", url]) == 0
+    assert main(["study", "create", "from-flag", *common, "--figures", "none", "--storage", url]) == 0
+    assert open_study("from-space", Store(url)).space.figures == "best"
+    assert open_study("from-flag", Store(url)).space.figures == "none"
+    assert main(["study", "run", "from-flag", "--figures", "bogus", "--n-trials", "1", "--storage", url]) == 2
+    assert "--figures" in capsys.readouterr().err

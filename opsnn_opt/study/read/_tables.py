@@ -44,8 +44,8 @@ def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
         }
         row.update({p: t.params.get(p) for p in free})
         row.update({m: t.user_attrs.get(m) for m in metrics})
-        row["sim_s"] = t.user_attrs.get("sim_s")
         row["sample_s"] = t.user_attrs.get("sample_s")  # the sampler's cost, against the trial number
+        row["sim_s"] = t.user_attrs.get("sim_s")
         row["network_state"] = t.user_attrs.get("network_state")
         feasible, violated = feasibility(t)
         row["feasible"] = feasible
