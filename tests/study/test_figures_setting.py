@@ -214,3 +214,8 @@ def test_figures_from_the_command_line_override_the_space(tmp_path, capsys):
     assert open_study("from-flag", Store(url)).space.figures == "none"
     assert main(["study", "run", "from-flag", "--figures", "bogus", "--n-trials", "1", "--storage", url]) == 2
     assert "--figures" in capsys.readouterr().err
+    from opsnn_opt.errors import ConfigError
+    from opsnn_opt.study.api import open_study as open_api_study
+
+    with pytest.raises(ConfigError, match="figures must be one of all, best, failed, none"):
+        open_api_study("from-flag", storage=url).run(1, figures="bogus")

@@ -100,4 +100,4 @@ def serve(worker: Any, n_trials: int | None = None, until_done: int | None = Non
         finally:
             leave_optimize_loop(study)
             worker.runner.close()
-            worker.uploads.close()  # the figures and uploads of told trials, before the exit
+            worker.uploads.close(stopping=worker.stop_reason is not None)  # told trials' figures, before the exit

@@ -31,6 +31,9 @@ from opsnn_opt.study.spec._space import FIGURES
 __all__ = ["MARKER", "FIGURES", "Uploads", "finish_pending", "pending_figures", "wants_figures"]
 
 MARKER = ".figures.pending.json"
+#: How long a worker stopped by a signal waits for its queued figures (s): SLURM's default
+#: grace period between SIGTERM and SIGKILL is 30 s.
+_STOP_DRAIN_S = 20.0
 _log = logging.getLogger("opsnn_opt.worker")
 
 
@@ -111,13 +114,14 @@ class Uploads:
                     exc,
                 )
 
-    def close(self) -> None:
-        """Finish the queue (for at most ``drain_s``); what is left keeps its marker."""
+    def close(self, stopping: bool = False) -> None:
+        """Finish the queue (for at most ``drain_s``; 20 s when ``stopping`` on a signal, well
+        inside a scheduler's grace period); what is left keeps its marker."""
         if self._thread is None:
             return
         self._queue.put(None)
         t0 = time.monotonic()
-        self._thread.join(self.drain_s)
+        self._thread.join(min(self.drain_s, _STOP_DRAIN_S) if stopping else self.drain_s)
         if self._thread.is_alive():
             _log.warning(
                 "figures of %d trial(s) not uploaded after %.0f s; `opsnn study check` will",
