@@ -70,6 +70,7 @@ SERIAL_MODULES = frozenset(
         "tests/study/test_dashboard.py",
         "tests/study/test_first_script.py",
         "tests/study/test_keep.py",
+        "tests/study/test_figures_setting.py",
         "tests/study/test_loop.py",
         "tests/study/test_outage.py",
         "tests/study/test_recovery.py",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Any
 
@@ -22,6 +23,8 @@ def cmd_study_create(args: argparse.Namespace) -> int:
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own line says what was created
     space = load_space(args.space).with_keep(args.keep)
+    if args.figures is not None:
+        space = dataclasses.replace(space, figures=args.figures)
     objective = load_objective(args.objective, space.populations)
     opened = create_study(  # checks the specs before the store is opened or created
         args.name,
@@ -113,7 +116,7 @@ def cmd_study_run(args: argparse.Namespace) -> int:
 
 def cmd_study_show(args: argparse.Namespace) -> int:
     from opsnn_opt.study import format_table, trial_rows
-    from opsnn_opt.study.read import worker_failure_lines
+    from opsnn_opt.study.read import time_in_simulator, worker_failure_lines
     from opsnn_opt.study.spec import pruning_summary
 
     opened = open_named_study(args)
@@ -125,6 +128,9 @@ def cmd_study_show(args: argparse.Namespace) -> int:
             print(f"opsnn: warning: {line}", file=sys.stderr)
     else:
         print(format_table(rows))
+        share = time_in_simulator(opened)  # where the trials' wall time went
+        if share:
+            print(share)
         if any(r["artifacts"] for r in rows):  # ids: --json; the files: opsnn fetch
             print(f"artifact ids: opsnn study show {args.name} --json; files: opsnn fetch {args.name} TRIAL")
         summary = pruning_summary(opened)
@@ -173,6 +179,7 @@ def _add_create(study: Any, storage: argparse.ArgumentParser) -> None:
     p.add_argument("--load-if-exists", action="store_true", help="reuse a study created with the same specs")
     p.add_argument("--max-trials", type=positive_int, help="the study's total trial budget, shared by all workers")
     _worker.add_keep_option(p, "default: keep of the space, else all")
+    _worker.add_figures_option(p, "default: figures of the space, else all")
     p.set_defaults(func=cmd_study_create)
 
 

@@ -1,5 +1,5 @@
-"""``opsnn worker``, ``opsnn study check``, ``opsnn study set``, and the options ``--timeout`` and
-``--max-memory`` of ``worker`` and ``study run``."""
+"""``opsnn worker``, ``opsnn study check``, ``opsnn study set``, and the options ``--timeout``,
+``--max-memory`` and ``--figures`` of ``worker`` and ``study run``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,33 @@ from typing import Any
 from opsnn_opt._argtypes import max_trials_or_none, positive_float, positive_int
 from opsnn_opt.cli._common import open_named_study
 
-__all__ = ["add_keep_option", "add_limit_options", "add_study_commands", "add_worker_command", "limit_args"]
+__all__ = [
+    "FIGURES",
+    "add_figures_option",
+    "add_keep_option",
+    "add_limit_options",
+    "add_study_commands",
+    "add_worker_command",
+    "limit_args",
+]
+
+#: The search space's ``figures`` values (``opsnn_opt.study.spec._space.FIGURES``; not imported
+#: here, where the parser is built, so that ``opsnn --help`` stays light).
+FIGURES = ("all", "best", "failed", "none")
 
 
 def add_keep_option(p: argparse.ArgumentParser, default: str = "default: keep of the study's space") -> None:
     p.add_argument(
         "--keep", metavar="all|best|failed|metrics", help=f"which trials keep their results file ({default})"
+    )
+
+
+def add_figures_option(p: argparse.ArgumentParser, default_text: str) -> None:
+    p.add_argument(
+        "--figures",
+        choices=FIGURES,
+        default=None,
+        help=f"which trials get figures: all, best (the best so far, failed, pruned), failed, none ({default_text})",
     )
 
 
@@ -34,6 +55,7 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
         help="the simulation process's memory limit (default: max_memory_mb of the space)",
     )
     add_keep_option(p)
+    add_figures_option(p, "default: figures of the space")
 
 
 def limit_args(args: argparse.Namespace) -> list[str]:
@@ -45,6 +67,8 @@ def limit_args(args: argparse.Namespace) -> list[str]:
         out += ["--max-memory", repr(args.max_memory)]
     if args.keep is not None:
         out += ["--keep", args.keep]
+    if args.figures is not None:
+        out += ["--figures", args.figures]
     return out
 
 
@@ -62,7 +86,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     with Worker.recording_failure(args.name, args.storage):  # why it failed: `study run` and `study show` say it
         opened = open_named_study(args, for_trials=True, worker_index=args.worker_index)
         opened.space = opened.space.with_keep(args.keep)
-        Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory).run(args.n_trials, args.until_done)
+        worker = Worker(opened, timeout_s=args.timeout, max_memory_mb=args.max_memory, figures=args.figures)
+        worker.run(args.n_trials, args.until_done)
     return 0
 
 

@@ -156,14 +156,45 @@ class Store:
 
     def _record_run(self, study_name: str, trial_number: int, **fields: Any) -> None:
         with Session(self.engine) as session, session.begin():
-            row = session.scalar(
-                select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.trial_number == trial_number)
-            )
-            if row is None:
-                row = TrialRun(study_name=study_name, trial_number=trial_number, host=socket.gethostname())
-                session.add(row)
-            for key, value in fields.items():
-                setattr(row, key, value)
+            _upsert_run(session, study_name, trial_number, fields)
+
+    def write_trial_attrs(
+        self,
+        trial_id: int,
+        user: Mapping[str, Any] | None = None,
+        system: Mapping[str, Any] | None = None,
+        run: tuple[str, int, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Set user and system attributes of Optuna trial ``trial_id`` (running or finished), and
+        with ``run = (study, number, fields)`` its ``opsnn_trial_runs`` row, in one transaction.
+
+        Optuna's API writes one transaction per attribute and refuses a finished trial; a worker
+        writes its trial's figures after the trial is told (:mod:`opsnn_opt.study._artifacts`).
+        The values are stored as Optuna stores them (JSON text in ``trial_user_attributes`` and
+        ``trial_system_attributes``); Optuna's cache in another process never holds a running
+        trial, and a reader opening the study sees the finished trial's new attributes.
+        """
+        retry_call(self._write_trial_attrs, trial_id, user or {}, system or {}, run, what="writing trial attributes")
+
+    def _write_trial_attrs(self, trial_id: int, user: Mapping[str, Any], system: Mapping[str, Any], run: Any) -> None:
+        import json
+
+        from sqlalchemy import bindparam
+
+        with Session(self.engine) as session, session.begin():
+            for table, attrs in (("trial_user_attributes", user), ("trial_system_attributes", system)):
+                if not attrs:
+                    continue
+                drop = text(f"DELETE FROM {table} WHERE trial_id = :t AND key IN :keys")
+                session.execute(
+                    drop.bindparams(bindparam("keys", expanding=True)), {"t": trial_id, "keys": list(attrs)}
+                )
+                session.execute(
+                    text(f"INSERT INTO {table} (trial_id, key, value_json) VALUES (:t, :k, :v)"),
+                    [{"t": trial_id, "k": k, "v": json.dumps(v)} for k, v in attrs.items()],
+                )
+            if run is not None:
+                _upsert_run(session, run[0], run[1], run[2])
 
     def record_bench(self, name: str, settings: Mapping[str, Any], result: Mapping[str, Any]) -> None:
         """Keep one benchmark result."""
@@ -218,3 +249,15 @@ class Store:
         if self._optuna is not None and hasattr(self._optuna, "engine"):
             self._optuna.remove_session()
             self._optuna.engine.dispose()
+
+
+def _upsert_run(session: Session, study_name: str, trial_number: int, fields: Mapping[str, Any]) -> None:
+    """Insert or update one ``opsnn_trial_runs`` row in ``session``'s transaction."""
+    row = session.scalar(
+        select(TrialRun).where(TrialRun.study_name == study_name, TrialRun.trial_number == trial_number)
+    )
+    if row is None:
+        row = TrialRun(study_name=study_name, trial_number=trial_number, host=socket.gethostname())
+        session.add(row)
+    for key, value in fields.items():
+        setattr(row, key, value)

@@ -8,10 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["TIMING_COLUMNS", "Base", "BenchRun", "TrialRun", "add_missing_columns"]
+__all__ = ["TIMING_COLUMNS", "WORKER_TIMING_COLUMNS", "Base", "BenchRun", "TrialRun", "add_missing_columns"]
 
 #: The run's ``timings`` kept as columns of :class:`TrialRun`.
 TIMING_COLUMNS = ("import_s", "build_s", "sim_s", "checks_s", "collect_s", "write_s", "analysis_s", "total_s")
+#: The worker's own time per trial (s), beside the run's: the sampler's ask, the store writes
+#: before the run, the run as the supervisor saw it, the tell, and the figures and uploads
+#: (drawn after the tell, in the background).
+WORKER_TIMING_COLUMNS = ("sample_s", "store_s", "run_s", "tell_s", "figures_s", "upload_s")
 
 
 class Base(DeclarativeBase):
@@ -48,6 +52,12 @@ class TrialRun(Base):
     write_s: Mapped[float | None] = mapped_column(Float)
     analysis_s: Mapped[float | None] = mapped_column(Float)
     total_s: Mapped[float | None] = mapped_column(Float)
+    sample_s: Mapped[float | None] = mapped_column(Float)
+    store_s: Mapped[float | None] = mapped_column(Float)
+    run_s: Mapped[float | None] = mapped_column(Float)
+    tell_s: Mapped[float | None] = mapped_column(Float)
+    figures_s: Mapped[float | None] = mapped_column(Float)
+    upload_s: Mapped[float | None] = mapped_column(Float)
     peak_rss_mb: Mapped[float | None] = mapped_column(Float)
     metrics: Mapped[dict[str, float | None] | None] = mapped_column(JSON)
     results_path: Mapped[str | None] = mapped_column(Text)

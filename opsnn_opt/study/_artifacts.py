@@ -10,17 +10,20 @@ A finished trial (complete, failed or pruned) uploads every file its run folder 
 results file, when there is one and the search space's ``keep`` keeps it: see
 :mod:`opsnn_opt.study.trial._keep`) and, drawn from the results file, a raster and a population
 rate PNG, plus the wave frames and the latency plot for spatial models. A pruned trial has no
-results file; its raster and rate are drawn from the spikes so far when it is pruned. The user
+results file; its raster and rate are drawn from the spikes so far, which the simulation
+process keeps in the run folder when it is pruned. Which trials get figures is the search
+space's ``figures`` setting. The worker draws and uploads after the trial is told, in a
+background thread, while its next trial runs (:mod:`opsnn_opt.study.worker._uploads`). The user
 attribute ``artifacts`` maps each file name to its artifact id, ``artifact_store`` names the
-store, and ``artifacts_s`` is the time (s) the figures and uploads took. An upload that fails
-never fails the trial: the reason goes into the user attribute ``artifact_errors``.
+store, and ``figures_s`` and ``upload_s`` are the time (s) the figures and uploads took
+(``artifacts_s`` their sum). An upload that fails never fails the trial: the reason goes into
+the user attribute ``artifact_errors``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import logging
 import os
 import shutil
 import time
@@ -29,18 +32,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from opsnn_opt.errors import ConfigError, StoreError
-from opsnn_opt.store import DEFAULT_DIR, OutageError, set_trial_user_attrs, sqlite_path
+from opsnn_opt.store import DEFAULT_DIR, sqlite_path
 from opsnn_opt.study.trial._keep import NOT_KEPT_PREFIX
 
 __all__ = [
     "ARTIFACT_STORE_ENV",
     "artifact_store_location",
     "download_trial_files",
-    "draw_partial_figures",
+    "finish_trial_files",
     "later_figure_prefix",
     "not_kept_note",
     "open_artifact_store",
-    "upload_trial_files",
+    "save_partial_spikes",
 ]
 
 ARTIFACT_STORE_ENV = "OPSNN_ARTIFACT_STORE"
@@ -122,75 +125,118 @@ def _draw_figures(results: Path, errors: list[str]) -> list[Path]:
     return drawn
 
 
-def draw_partial_figures(data: Any, out_dir: Path, model: str, seed: int) -> list[Path]:
-    """Raster and population rate of a pruned run's spikes so far (a :class:`SpikeData`), into
-    ``out_dir``, for the upload that follows. A figure that cannot be drawn is logged, not raised:
-    the trial is being pruned either way."""
+#: The spikes of a pruned run so far, saved by the simulation process for the figures drawn later.
+PARTIAL_SPIKES = ".spikes-so-far.npz"
+
+
+def save_partial_spikes(data: Any, out_dir: Path, model: str, seed: int) -> Path:
+    """Keep a pruned run's spikes so far (a :class:`SpikeData`) in ``out_dir`` for its raster
+    and rate, drawn with the trial's other figures (no matplotlib in the simulation process)."""
+    import numpy as np
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / PARTIAL_SPIKES
+    pops = list(data.populations.items())
+    np.savez(
+        path,
+        times_ms=data.times_ms,
+        senders=data.senders,
+        names=np.array([n for n, _ in pops], dtype=str),
+        bounds=np.array([b for _, b in pops], dtype=np.int64).reshape(-1, 2),
+        span=np.array([data.t_start_ms, data.t_stop_ms]),
+        seed=np.array(seed),
+        model=np.array(model),
+    )
+    return path
+
+
+def _draw_partial(path: Path, errors: list[str]) -> list[Path]:
+    """Raster and population rate of a pruned run's spikes so far (:func:`save_partial_spikes`)."""
+    import numpy as np
+
+    from opsnn_opt.analysis import SpikeData
     from opsnn_opt.plots import draw_results
 
-    meta = {"model": f"{model} (pruned at {data.t_stop_ms:g} ms)", "seed": seed}
+    with np.load(path) as z:
+        pops = {str(n): (int(b[0]), int(b[1])) for n, b in zip(z["names"], z["bounds"])}
+        data = SpikeData(z["times_ms"], z["senders"], pops, float(z["span"][0]), float(z["span"][1]))
+        meta = {"model": f"{z['model']} (pruned at {data.t_stop_ms:g} ms)", "seed": int(z["seed"])}
     drawn = []
     for kind in ("raster", "rate"):
         try:
-            drawn.append(draw_results(data, meta, kind, out_dir / f"{kind}.png", out_dir))
+            drawn.append(draw_results(data, meta, kind, path.with_name(f"{kind}.png"), path.parent))
         except Exception as exc:
-            logging.getLogger("opsnn_opt").warning("no %s figure of the pruned run: %s", kind, exc)
+            errors.append(f"{kind}.png: {type(exc).__name__}: {exc}")
     return drawn
 
 
-def upload_trial_files(trial: Any, out_dir: Path, storage_url: str) -> dict[str, str]:
-    """Upload a finished trial's files and figures; returns (and stores) ``{file name: artifact id}``.
+class _Collect:
+    """What ``optuna.artifacts.upload_artifact`` writes to a storage, kept to be written in one
+    transaction with the trial's other attributes (a finished trial's, which Optuna refuses)."""
 
-    Parameters
-    ----------
-    trial
-        The running ``optuna.Trial`` (its state is not final yet, so attributes can be set).
-    out_dir
-        The trial's run folder; it may be missing or hold no results file (a trial that failed
-        or was pruned early), and then whatever is there is uploaded.
-    storage_url
-        The study store's URL, which sets the default artifact store.
+    def __init__(self) -> None:
+        self.system: dict[str, Any] = {}
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self.system[key] = value
+
+
+def finish_trial_files(
+    opened: Any, number: int, trial_id: int, out_dir: Path, draw: bool, attrs: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Draw (if ``draw``) and upload a told trial's figures and files, then record them; returns
+    the user attributes written.
+
+    Every file of the run folder ``out_dir`` is uploaded (the results file, when there is one,
+    and the figures drawn from it or from a pruned run's spikes so far). The user attributes
+    ``artifacts``, ``artifact_store``, ``figures_s``, ``upload_s``, ``artifacts_s`` (their sum)
+    and ``artifact_errors``, with ``attrs`` (the worker's ``tell_s``), and the row's timing
+    columns go to the store in one transaction (:meth:`~opsnn_opt.store.Store.write_trial_attrs`).
+    An upload that fails never raises: its reason goes into ``artifact_errors``.
     """
     from optuna.artifacts import upload_artifact
 
     t0 = time.perf_counter()
-    ids: dict[str, str] = {}
     errors: list[str] = []
-    outage = False
+    files = sorted(p for p in out_dir.glob("*") if p.is_file() and not p.name.startswith("."))
+    partial_spikes = out_dir / PARTIAL_SPIKES
+    # A results file that ``keep`` does not keep is hidden (never uploaded): figures only.
+    not_kept = sorted(out_dir.glob(NOT_KEPT_PREFIX + "results.*"))
+    if draw:
+        results = [p for p in files if p.stem == "results"] + not_kept
+        drawn = _draw_figures(results[0], errors) if results else []
+        if not results and partial_spikes.is_file():
+            drawn = _draw_partial(partial_spikes, errors)
+        files += [p for p in drawn if p not in files]
+    partial_spikes.unlink(missing_ok=True)
+    for path in not_kept:  # gone once its figures are drawn
+        path.unlink(missing_ok=True)
+    t1 = time.perf_counter()
+    ids: dict[str, str] = {}
+    collect = _Collect()
+    location = None
     try:
-        location = artifact_store_location(storage_url)
+        location = artifact_store_location(opened.store.url)
         store = open_artifact_store(location)
-        files = sorted(p for p in out_dir.glob("*") if p.is_file() and not p.name.startswith("."))
-        results = [p for p in files if p.stem == "results"] + sorted(out_dir.glob(NOT_KEPT_PREFIX + "results.*"))
-        if results:
-            files += [p for p in _draw_figures(results[0], errors) if p not in files]
-        for path in results:  # a file not kept (keep) is gone once its figures are drawn
-            if path.name.startswith(NOT_KEPT_PREFIX):
-                path.unlink(missing_ok=True)
+        frozen = opened.store.optuna_storage().get_trial(trial_id)
         for path in files:
             try:
-                ids[path.name] = upload_artifact(artifact_store=store, file_path=str(path), study_or_trial=trial)
-            except OutageError as exc:  # each further file would wait as long: they stay in out_dir
-                errors.append(f"{path.name}: {exc}")
-                outage = True
-                break
+                ids[path.name] = upload_artifact(
+                    artifact_store=store, file_path=str(path), study_or_trial=frozen, storage=collect
+                )
             except Exception as exc:
                 errors.append(f"{path.name}: {type(exc).__name__}: {exc}")
     except Exception as exc:  # the store itself: never fail the trial for it
         errors.append(f"{type(exc).__name__}: {exc}")
-    attrs: dict[str, Any] = {"artifacts_s": time.perf_counter() - t0}
+    t2 = time.perf_counter()
+    user: dict[str, Any] = {**(attrs or {}), "figures_s": t1 - t0, "upload_s": t2 - t1, "artifacts_s": t2 - t0}
     if ids:
-        attrs.update(artifacts=ids, artifact_store=location)
+        user.update(artifacts=ids, artifact_store=location)
     if errors:
-        attrs["artifact_errors"] = "; ".join(errors)[:1000]
-    if outage:  # the database is down: reporting the outcome comes first
-        logging.getLogger("opsnn_opt").warning("trial %s: artifact ids not recorded: %s", trial.number, errors[-1])
-        return ids
-    try:
-        set_trial_user_attrs(trial, attrs)
-    except Exception as exc:  # the files are stored; only their index in the trial is lost
-        logging.getLogger("opsnn_opt").warning("trial %s: artifact ids not recorded: %s", trial.number, exc)
-    return ids
+        user["artifact_errors"] = "; ".join(errors)[:1000]
+    timings = {k: user[k] for k in ("tell_s", "figures_s", "upload_s") if k in user}
+    opened.store.write_trial_attrs(trial_id, user, collect.system, (opened.name, number, timings))
+    return user
 
 
 def not_kept_note(opened: Any, trial: Any) -> str | None:

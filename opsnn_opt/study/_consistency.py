@@ -2,8 +2,9 @@
 
 The repairs a worker makes itself (rows left behind by a crash, trials whose heartbeat stopped)
 are the worker's (:mod:`opsnn_opt.study.worker._recovery`); :func:`check_study` runs them and
-more: it clears result paths that point to missing files, and the attributes a retried trial
-inherited from the trial it replaced (:mod:`opsnn_opt.study.trial._retry`).
+more: it clears result paths that point to missing files, the attributes a retried trial
+inherited from the trial it replaced (:mod:`opsnn_opt.study.trial._retry`), and draws and uploads
+the figures a stopped worker left pending (:mod:`opsnn_opt.study.worker._uploads`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import text
 
 from opsnn_opt.store import retry_call
 from opsnn_opt.study.trial import inherited_keys, retry_origin
-from opsnn_opt.study.worker import Finding, reap_stale, reconcile, stale_numbers
+from opsnn_opt.study.worker import Finding, finish_pending, pending_figures, reap_stale, reconcile, stale_numbers
 
 __all__ = ["Finding", "check_study", "disagreements"]
 
@@ -86,6 +87,17 @@ def _missing_files(opened: Any, repair: bool) -> list[Finding]:
     return found
 
 
+def _pending_figures(opened: Any, repair: bool) -> list[Finding]:
+    found = []
+    for folder, job in pending_figures(opened):
+        repaired = None
+        if repair:
+            finish_pending(opened, folder, job)
+            repaired = "drawn and uploaded"
+        found.append(Finding(job["trial_number"], "figures and files not uploaded (the worker stopped)", repaired))
+    return found
+
+
 def check_study(opened: Any, repair: bool = True) -> list[Finding]:
     """Everything :mod:`opsnn study check` reports (and, with ``repair``, repairs)."""
     found = []
@@ -98,6 +110,7 @@ def check_study(opened: Any, repair: bool = True) -> list[Finding]:
     found += reconcile(opened, repair)
     found += _missing_files(opened, repair)
     found += _stale_attrs(opened, repair)
+    found += _pending_figures(opened, repair)
     if not repair:
         found += [f for f in disagreements(opened) if f.trial not in {x.trial for x in found}]
     return found

@@ -52,6 +52,7 @@ from opsnn_opt.study.spec import (
     Uniform,
 )
 from opsnn_opt.study.spec import SearchSpace as Space
+from opsnn_opt.study.spec._space import FIGURES
 
 __all__ = [
     "Choices",
@@ -108,8 +109,9 @@ def SearchSpace(
     settings
         Run settings: ``simtime_ms``, ``chunk_ms``, ``timestep_ms``, ``threads``,
         ``record_v_cells``, ``results_format``; seed replicates (``replicates``, ``vary``,
-        ``stop_if_worse_after``), ``pruner`` and ``keep`` (which trials keep their results file:
-        ``"all"``, ``"best"``, ``"failed"`` or ``"metrics"``), as in a search-space file.
+        ``stop_if_worse_after``), ``pruner``, ``keep`` (which trials keep their results file:
+        ``"all"``, ``"best"``, ``"failed"`` or ``"metrics"``) and ``figures`` (which trials get
+        figures: ``"all"``, the default; ``"best"``, ``"failed"``, ``"none"``), as in a search-space file.
     """
     source = "SearchSpace(...)"
     if not isinstance(params, Mapping):
@@ -187,10 +189,19 @@ class Study:
         return self._opened.study
 
     def run(
-        self, n_trials: int, workers: int = 1, *, echo: Callable[[str], None] = print, keep: str | None = None
+        self,
+        n_trials: int,
+        workers: int = 1,
+        *,
+        echo: Callable[[str], None] = print,
+        keep: str | None = None,
+        figures: str | None = None,
     ) -> None:
         """Run ``n_trials`` trials with ``workers`` local worker processes (``opsnn worker``);
         ``keep`` overrides the space's ``keep`` for these trials ("all", "best", "failed", "metrics").
+
+        ``figures`` overrides the search space's ``figures`` setting for this run (``"all"``,
+        ``"best"``, ``"failed"`` or ``"none"``).
 
         Raises
         ------
@@ -210,7 +221,12 @@ class Study:
                 f"workers={workers!r}"
             )
         self._opened.space.with_keep(keep)  # checked here, applied by each worker
+        if figures is not None and figures not in FIGURES:
+            raise ConfigError(
+                f"Study.run: figures must be one of {', '.join(FIGURES)}; got {figures!r}", field="figures"
+            )
         limits = ["--keep", keep] if keep is not None else []
+        limits += ["--figures", figures] if figures is not None else []
         failed = run_local_workers(self._opened, n_trials, workers, echo=echo, limits=limits)
         if failed:
             raise SimulationError(f"study {self.name!r}: {failed} worker(s) exited with an error: {failed.summary()}")

@@ -45,7 +45,10 @@ def test_study_with_two_local_workers(workdir, storage_url, tiny_specs, capsys):
     code, out, err = run_cli(capsys, "study", "run", "loop", "--n-trials", "4", "--workers", "2", *store)
     assert code == 0, err
     assert "[4/4]" in out and "best trial" in out and f"opsnn dashboard --storage {storage_url}" in out
-    assert re.search(r"time in NEST: \d+ % of the trials' wall time \(4 trials\)", out)
+    assert re.search(
+        r"time in NEST: \d+ %; run \d+ %; store \d+ %; sampler \d+ %; tell \d+ % of the trials' wall time \(4 trials\)",
+        out,
+    )
 
     code, out, _ = run_cli(capsys, "study", "show", "loop", "--json", *store)
     rows = json.loads(out)

@@ -45,6 +45,7 @@ def trial_rows(opened: OpenStudy) -> list[dict[str, Any]]:
         }
         row.update({p: t.params.get(p) for p in free})
         row.update({m: t.user_attrs.get(m) for m in metrics})
+        row["sample_s"] = t.user_attrs.get("sample_s")  # the sampler's cost, against the trial number
         row["sim_s"] = t.user_attrs.get("sim_s")
         row["network_state"] = t.user_attrs.get("network_state")
         feasible, violated = feasibility(t)
@@ -64,26 +65,44 @@ def _violation(key: str, constraint_metric: dict[str, str], attrs: dict[str, Any
     return f"violates {key}" + (f" ({metric} = {value:.4g})" if isinstance(value, int | float) else "")
 
 
-def time_in_simulator(opened: OpenStudy) -> str | None:
-    """A line giving the share of the finished trials' wall time spent simulating, e.g.
-    ``"time in NEST: 93 % of the trials' wall time (30 trials)"``; None before any trial.
+#: The parts of a trial's wall time the closing line names (user attributes, s), after the
+#: simulator's: the rest of the run (build, checks, write, analysis), then the worker's own.
+_WALL_PARTS = (("run", None), ("store", "store_s"), ("sampler", "sample_s"), ("tell", "tell_s"))
 
-    A trial's wall time runs from Optuna's start to its completion: suggesting, building,
-    simulating, checks, writing, analysing and storing the result.
+
+def time_in_simulator(opened: OpenStudy) -> str | None:
+    """A line giving where the finished trials' wall time went, e.g. ``"time in NEST: 91 %;
+    run 5 %; store 2 %; sampler 1 %; tell 1 % of the trials' wall time (30 trials); figures
+    0.1 s per trial, after the tell"``; None before any trial.
+
+    A trial's wall time runs from Optuna's start to its completion: the sampler's ask, the
+    store writes, building, simulating, checks, writing, analysing and the tell. Its figures
+    and uploads are drawn after it, while the next trial runs (``figures_s`` + ``upload_s``).
     """
-    sim_s = wall_s = 0.0
+    sums = dict.fromkeys(["sim", "run", *(k for _, k in _WALL_PARTS if k), "figures"], 0.0)
+    wall_s = 0.0
     n = 0
     for t in opened.study.get_trials(deepcopy=False):
-        sim = t.user_attrs.get("sim_s")
+        a = t.user_attrs
+        sim = a.get("sim_s")
         if sim is None or t.datetime_start is None or t.datetime_complete is None:
             continue
-        sim_s += float(sim)
+        sums["sim"] += float(sim)
+        sums["run"] += max(float(a.get("total_s") or sim) - float(sim), 0.0)
+        for _, key in _WALL_PARTS[1:]:
+            sums[key] += float(a.get(key) or 0.0)
+        sums["figures"] += float(a.get("figures_s") or 0.0) + float(a.get("upload_s") or 0.0)
         wall_s += (t.datetime_complete - t.datetime_start).total_seconds()
         n += 1
     if not n or wall_s <= 0:
         return None
     name = {"nest": "NEST", "spinnaker": "SpiNNaker"}.get(opened.space.backend, opened.space.backend)
-    return f"time in {name}: {100.0 * sim_s / wall_s:.0f} % of the trials' wall time ({n} trials)"
+    parts = [f"time in {name}: {100.0 * sums['sim'] / wall_s:.0f} %"]
+    parts += [f"{label} {100.0 * sums[key or label] / wall_s:.0f} %" for label, key in _WALL_PARTS]
+    line = "; ".join(parts) + f" of the trials' wall time ({n} trials)"
+    if sums["figures"]:
+        line += f"; figures {sums['figures'] / n:.2g} s per trial, after the tell"
+    return line
 
 
 def worker_failure_lines(opened: OpenStudy) -> list[str]:

@@ -8,6 +8,7 @@ A search space is a TOML file (see ``search_spaces/``)::
     timeout_s = 600.0           # optional: a trial's wall-clock limit (the worker kills it after)
     max_memory_mb = 4000.0      # optional: the simulation process's resident-memory limit
     keep = "all"                # results files kept: "all", "best", "failed" or "metrics" (KEEP)
+    figures = "all"             # figures drawn: "all", "best", "failed" or "none" (FIGURES)
 
     [fixed]                     # model parameters held constant (others keep their defaults)
     n_neurons = 400
@@ -40,7 +41,7 @@ from opsnn_opt.study.spec._params import FreeParam, coerce_value, read_free_para
 from opsnn_opt.study.spec._pruners import load_pruner
 from opsnn_opt.study.spec._replicates import REPLICATE_KEYS, ReplicateSpec, load_replicates
 
-__all__ = ["KEEP", "FreeParam", "SearchSpace", "load_space"]
+__all__ = ["FIGURES", "KEEP", "FreeParam", "SearchSpace", "load_space"]
 
 _MAX_GRID_POINTS = 100_000
 #: The worker's per-trial limits a search space may set, with their ranges (exclusive low).
@@ -49,6 +50,9 @@ LIMITS: dict[str, tuple[float, float]] = {"timeout_s": (0.0, 86400.0 * 30), "max
 #: hash of their spikes; ``opsnn rerun`` regenerates the file): every trial, a trial that is the
 #: best so far (and failed or pruned ones), only failed or pruned ones, or none.
 KEEP = ("all", "best", "failed", "metrics")
+#: Which finished trials a worker draws figures of (the default first): every one; the one that
+#: became the best so far, and the failed and pruned ones; the failed and pruned ones; none.
+FIGURES = ("all", "best", "failed", "none")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class SearchSpace:
     replicates: ReplicateSpec = field(default_factory=ReplicateSpec)
     pruner: Any = None
     keep: str = "all"  # one of KEEP
+    #: Which trials get figures (one of :data:`FIGURES`).
+    figures: str = FIGURES[0]
 
     @property
     def populations(self) -> tuple[str, ...]:
@@ -105,6 +111,7 @@ class SearchSpace:
             "backend": self.backend,
             **self.settings,
             **self.limits,
+            **({"figures": self.figures} if self.figures != FIGURES[0] else {}),
             **self.replicates.to_dict(),
             **({"pruner": self.pruner.to_dict()} if self.pruner is not None else {}),
             **({"keep": self.keep} if self.keep != "all" else {}),  # older stores' spaces compare equal
@@ -115,7 +122,7 @@ class SearchSpace:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> SearchSpace:
         top = Fields(data, source)
-        setting_names = [*RUN_SETTINGS, "results_format", "keep"]
+        setting_names = [*RUN_SETTINGS, "results_format", "keep", "figures"]
         top.check_keys(["model", "backend", "fixed", "params", *setting_names, *LIMITS, *REPLICATE_KEYS, "pruner"])
         model = get_model(top.string("model"), f"{source}: 'model'")
         backend = top.string("backend", "nest", choices=BACKENDS)
@@ -153,6 +160,7 @@ class SearchSpace:
             load_replicates(top, model),
             load_pruner(top),
             top.string("keep", "all", choices=KEEP),
+            top.string("figures", FIGURES[0], choices=FIGURES),
         )
         # The defaults plus each range's ends must make a valid run (cross-parameter checks).
         for p in free:

@@ -53,7 +53,9 @@ def make_ask(
 ) -> ChunkAsk:
     """Report each chunk's value to ``trial`` at step ``step0 + chunk``; with a pruner, ask it.
 
-    ``log`` gets one entry per report (t_ms, step, value), for the trial's record.
+    ``log`` gets one entry per report (t_ms, step, value), for the trial's record. The function's
+    ``decides`` attribute is False without a pruner: its answer is always "go on", so the
+    supervisor answers the simulation process first and reports while the next chunk runs.
     """
 
     offline = False  # the database stayed down past OPSNN_DB_RETRY_S during this trial
@@ -81,4 +83,5 @@ def make_ask(
             )
         return None
 
+    ask.decides = pruner is not None  # type: ignore[attr-defined]
     return ask

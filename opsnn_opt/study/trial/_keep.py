@@ -11,7 +11,7 @@ A completed trial whose file is not kept records instead, as user attributes, ``
 (:func:`spikes_digest` of its spikes), ``n_spikes`` and ``results_kept = "no (keep = ...)"``,
 so that ``opsnn rerun`` regenerates the file and says "identical spikes" without it. The file
 is not removed here: it is renamed to a hidden name (:data:`NOT_KEPT_PREFIX`), from which the
-figures are drawn before it is removed (:func:`opsnn_opt.study._artifacts.upload_trial_files`).
+figures are drawn before it is removed (:func:`opsnn_opt.study._artifacts.finish_trial_files`).
 Failed and pruned trials never reach this module (they raise before): they keep what they have
 (a pruned trial has no results file; a failed one rarely has).
 """

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from opsnn_opt.store import retry_call, set_trial_user_attrs
 from opsnn_opt.study.trial._feasibility import record_constraints
 from opsnn_opt.study.trial._pending import pending_files, read_pending, remove_pending, write_pending
 from opsnn_opt.study.trial._retry import RESULT_KEYS, requeue
@@ -56,24 +56,25 @@ class Outcome:
         return outcome
 
 
-class _TrialRef:
-    """What :func:`set_trial_user_attrs` needs of a trial, without building an Optuna ``Trial``
-    (whose constructor calls the sampler)."""
+class _Attrs:
+    """Collects what :func:`record_constraints` writes, for one transaction with the user
+    attributes (:meth:`~opsnn_opt.store.Store.write_trial_attrs`)."""
 
-    def __init__(self, storage: Any, trial_id: int) -> None:
-        self.storage, self._trial_id = storage, trial_id
+    def __init__(self, trial_id: int) -> None:
+        self._trial_id, self.storage, self.system = trial_id, self, {}
 
-    def set_user_attr(self, key: str, value: Any) -> None:
-        self.storage.set_trial_user_attr(self._trial_id, key, value)
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self.system[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
         """As ``Trial.set_constraint``, but a value a retried trial inherited is replaced."""
-        self.storage.set_trial_system_attr(self._trial_id, f"constraints:{key}", float(value))
+        self.system[f"constraints:{key}"] = float(value)
 
 
-def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome: Outcome) -> bool:
+def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome: Outcome, completed: list[Any]) -> bool:
     """Attributes, constraints, then the state; False when another worker finished the trial
-    first (it was declared stale), True when it is told (now, or by an earlier attempt)."""
+    first (it was declared stale), True when it is told (now, or by an earlier attempt).
+    ``completed`` receives the trial's ``datetime_complete`` when it is told now."""
     import optuna
 
     state = optuna.trial.TrialState[outcome.state]
@@ -85,16 +86,18 @@ def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome:
             attrs[RESULT_KEYS] = sorted(outcome.user_attrs)
         if outcome.reason is not None and outcome.state == "FAIL":
             attrs["fail_reason"] = outcome.reason
-        if attrs:  # in one transaction (retried as a whole through an outage)
-            retry_call(set_trial_user_attrs, _TrialRef(storage, trial_id), attrs, what="reporting attributes")
+        collected = _Attrs(trial_id)
         if outcome.constraints:
             keys, violations = zip(*outcome.constraints)
-            record_constraints(_TrialRef(storage, trial_id), list(keys), list(violations))
+            record_constraints(collected, list(keys), list(violations))
+        if attrs or collected.system:  # in one transaction (retried as a whole through an outage)
+            opened.store.write_trial_attrs(trial_id, attrs, collected.system)
         told = opened.study.tell(
             number, outcome.values if state == state.COMPLETE else None, state=state, skip_if_finished=True
         )
         if told.state != state:  # failed as stale by another worker between the check and the tell
             raise optuna.exceptions.UpdateFinishedTrialError("finished elsewhere")
+        completed.append(told.datetime_complete)
     except optuna.exceptions.UpdateFinishedTrialError:
         frozen = storage.get_trial(trial_id)
         # A retried tell whose first attempt did commit before the connection dropped is told.
@@ -102,16 +105,29 @@ def _tell_optuna(opened: Any, storage: Any, number: int, trial_id: int, outcome:
     return True
 
 
-def tell_outcome(opened: Any, number: int, trial_id: int, outcome: Outcome, folder: Path | None = None) -> str:
+def tell_outcome(
+    opened: Any,
+    number: int,
+    trial_id: int,
+    outcome: Outcome,
+    folder: Path | None = None,
+    clock: dict[str, float] | None = None,
+) -> str:
     """Tell Optuna, then write the row, then re-queue if asked; returns the state recorded.
 
     With ``folder`` (the trial's run folder), the outcome is first kept in a pending file there,
     removed once Optuna and the row have it. A trial that another worker failed as stale
-    meanwhile is recorded FAIL with :data:`STALE_REASON`.
+    meanwhile is recorded FAIL with :data:`STALE_REASON`. ``clock["tell_s"]`` is set to the time
+    (s) up to Optuna's tell (the trial's completion); the row is written after it.
     """
+    t0 = datetime.now()  # Optuna's clock: the trial's datetime_complete is set during the tell
     pending = write_pending(folder, opened.name, number, trial_id, outcome.to_dict()) if folder else None
     storage = opened.store.optuna_storage()
-    if not _tell_optuna(opened, storage, number, trial_id, outcome):
+    completed: list[Any] = []
+    told = _tell_optuna(opened, storage, number, trial_id, outcome, completed)
+    if clock is not None:
+        clock["tell_s"] = ((completed[0] if completed and completed[0] else datetime.now()) - t0).total_seconds()
+    if not told:
         opened.store.record_run(opened.name, number, state="FAIL", fail_reason=STALE_REASON, **outcome.record)
         state = "FAIL"
     else:

@@ -9,6 +9,7 @@ run again (a stale trial retried, a stopped worker's trial re-queued) do not cou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from opsnn_opt.errors import ConfigError
@@ -61,8 +62,10 @@ def set_max_trials(study: Any, value: int | None) -> None:
     study.set_user_attr(MAX_TRIALS_ATTR, value)
 
 
-def next_trial(opened: Any, until_done: int | None = None) -> Any:
-    """The next trial to run, :data:`WAIT`, or None when the budget is met."""
+def next_trial(opened: Any, until_done: int | None = None, clock: dict[str, float] | None = None) -> Any:
+    """The next trial to run, :data:`WAIT`, or None when the budget is met; ``clock["sample_s"]``
+    is set to the time (s) from the trial's start (Optuna's ``datetime_start``, set inside the
+    ask) to the ask's end: the sampler's share of the trial's wall time."""
 
     def take() -> Any:
         with opened.store.lock(f"ask-{opened.name}"):
@@ -73,6 +76,9 @@ def next_trial(opened: Any, until_done: int | None = None) -> Any:
                     return None
                 if c.done + c.running >= min(limits) and c.waiting == 0:
                     return WAIT
-            return opened.study.ask()
+            trial = opened.study.ask()
+            if clock is not None:
+                clock["sample_s"] = (datetime.now() - trial.datetime_start).total_seconds()
+            return trial
 
     return retry_call(take, what="taking the next trial")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from opsnn_opt.analysis import SpikeData
-from opsnn_opt.study._artifacts import draw_partial_figures
+from opsnn_opt.study._artifacts import save_partial_spikes
 from opsnn_opt.study.spec._objective import PruneRule
 from opsnn_opt.study.trial._chunks import ChunkAsk, Pruned, RunExtras, chunk_callback, load_plugins, pipe_ask
 from opsnn_opt.study.worker._signals import ignore_stop_signals
@@ -30,8 +30,9 @@ _PR_SET_PDEATHSIG = 1
 
 
 def figures(spec: Any, out_dir: str | Path) -> Callable[[SpikeData], Any]:
-    """What a pruned run leaves: its raster and rate so far, beside where its results would be."""
-    return partial(draw_partial_figures, out_dir=Path(out_dir), model=spec.model, seed=spec.seed)
+    """What a pruned run leaves: its spikes so far, beside where its results would be, for the
+    raster and rate the worker draws after the tell (no matplotlib in this process)."""
+    return partial(save_partial_spikes, out_dir=Path(out_dir), model=spec.model, seed=spec.seed)
 
 
 def run_one(

@@ -30,13 +30,15 @@ class Pulse(threading.Thread):
         self.interval_s = env_number("OPSNN_HEARTBEAT_S")
         self._trial_id: int | None = None
         self._halt = threading.Event()
+        self._wake = threading.Event()
         self._lock = threading.Lock()
 
     def watch(self, trial_id: int) -> None:
-        """Beat for this trial from now on (the first beat at once)."""
+        """Beat for this trial from now on, the first beat at once, from this thread (not the
+        trial's: a trial with no beat yet is never stale, and its wall time does not wait)."""
         with self._lock:
             self._trial_id = trial_id
-        self.opened.store.optuna_storage().record_heartbeat(trial_id)
+        self._wake.set()
 
     def unwatch(self) -> None:
         with self._lock:
@@ -44,17 +46,23 @@ class Pulse(threading.Thread):
 
     def stop(self) -> None:
         self._halt.set()
+        self._wake.set()
         if self.is_alive():
             self.join(1.0)  # a daemon thread: a store call it is waiting on does not delay the exit
 
     def run(self) -> None:
         storage = self.opened.store.optuna_storage()
-        while not self._halt.wait(self.interval_s):
+        while True:
+            woken = self._wake.wait(self.interval_s)  # a new trial to beat for, or the timer
+            self._wake.clear()
+            if self._halt.is_set():
+                return
             try:
                 with self._lock:
                     trial_id = self._trial_id
                 if trial_id is not None:
                     storage.record_heartbeat(trial_id)
-                reap_stale(self.opened)
+                if not woken:
+                    reap_stale(self.opened)
             except Exception as exc:  # an outage past OPSNN_DB_RETRY_S: the main loop will say so
                 _log.warning("heartbeat or stale-trial check failed: %s: %s", type(exc).__name__, exc)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from opsnn_opt._optuna_compat import enter_optimize_loop, leave_optimize_loop, stop_requested
 from opsnn_opt.errors import SimulationError
 from opsnn_opt.study.trial._tell import tell_pending
 from opsnn_opt.study.worker._budget import WAIT, next_trial
+from opsnn_opt.study.worker._costs import warn_costly_sampler
 from opsnn_opt.study.worker._pulse import Pulse
 from opsnn_opt.study.worker._recovery import reap_stale, reconcile
 from opsnn_opt.study.worker._signals import stop_reason, stop_signals
@@ -40,14 +42,16 @@ def _stopper(worker: Any, wake: threading.Event) -> Any:
     return handler
 
 
-def _run_one(worker: Any, pulse: Pulse, trial: Any) -> None:
+def _run_one(worker: Any, pulse: Pulse, trial: Any, sample_s: float) -> None:
+    t0 = time.perf_counter()
     pulse.watch(trial._trial_id)
     try:
-        outcome = worker.evaluate(trial)
+        outcome = worker.evaluate(trial, sample_s, time.perf_counter() - t0)
         state = worker.finish(trial.number, trial._trial_id, outcome)
     finally:
         pulse.unwatch()
     _log.info("trial %d: %s%s", trial.number, state, f" ({outcome.reason})" if outcome.reason else "")
+    warn_costly_sampler(worker, outcome)
 
 
 def _loop(worker: Any, wake: threading.Event, n_trials: int | None, until_done: int | None) -> int:
@@ -63,14 +67,15 @@ def _loop(worker: Any, wake: threading.Event, n_trials: int | None, until_done: 
                     break
                 raise SimulationError(f"cannot start the simulation process: {exc}") from exc
             reap_stale(opened)  # also on the pulse's timer; here so that a retry is taken first
-            trial = next_trial(opened, until_done)
+            clock: dict[str, float] = {}
+            trial = next_trial(opened, until_done, clock)
             if trial is None:
                 break
             if trial is WAIT:
                 wake.wait(_WAIT_S)
                 continue
             ran += 1
-            _run_one(worker, pulse, trial)
+            _run_one(worker, pulse, trial, clock.get("sample_s", 0.0))
             if stop_requested(opened.study):
                 break
     finally:
@@ -80,6 +85,8 @@ def _loop(worker: Any, wake: threading.Event, n_trials: int | None, until_done: 
 
 def serve(worker: Any, n_trials: int | None = None, until_done: int | None = None) -> int:
     """Run trials until done; returns how many ran here."""
+    from opsnn_opt.io import write_atomically  # noqa: F401 - its import (neo) before any trial's clock
+
     study = worker.opened.study
     wake = threading.Event()
     with stop_signals(_stopper(worker, wake)):
@@ -93,3 +100,4 @@ def serve(worker: Any, n_trials: int | None = None, until_done: int | None = Non
         finally:
             leave_optimize_loop(study)
             worker.runner.close()
+            worker.uploads.close(stopping=worker.stop_reason is not None)  # told trials' figures, before the exit

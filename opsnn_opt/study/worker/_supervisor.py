@@ -180,13 +180,18 @@ class ChildRunner:
         self._conn.send(("run", spec, str(out_dir), rules, *((extras,) if extras else ())))
         t0 = time.monotonic()
         answer = self._wait(self.timeout_s)
+        reports_only = ask is not None and not getattr(ask, "decides", True)
         while answer[0] == "chunk":
             try:
-                reason = ask(answer[1], answer[2]) if ask is not None else None
-            except BaseException:  # the child waits for an answer that will not come: start afresh
+                if reports_only:  # the answer is "go on" whatever the value: the child goes on at once
+                    self._conn.send(("continue",))
+                    ask(answer[1], answer[2])
+                else:
+                    reason = ask(answer[1], answer[2]) if ask is not None else None
+                    self._conn.send(("prune", reason) if reason else ("continue",))
+            except BaseException:  # the child is out of step with this trial: start afresh
                 self._kill()
                 raise
-            self._conn.send(("prune", reason) if reason else ("continue",))
             answer = self._wait(None if self.timeout_s is None else max(self.timeout_s - (time.monotonic() - t0), 0.0))
         if answer[0] == "ok":
             return answer[1]
