@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from opsnn_opt._version import __version__
-from opsnn_opt.analysis import SpikeAccumulator, compute_metrics, metric_names, state_attrs
+from opsnn_opt.analysis import (
+    REFRACTORY_ANNOTATION,
+    SpikeAccumulator,
+    compute_metrics,
+    metric_names,
+    state_attrs,
+)
 from opsnn_opt.backends import Backend, Recorders, get_backend
 from opsnn_opt.errors import ConfigError, OpsnnError, SimulationError
 from opsnn_opt.models import Model, Network, get_model
@@ -274,10 +280,6 @@ def run(
     )
 
 
-#: The block annotation that holds the model's τ_ref per population (ms), for the state rules.
-REFRACTORY_KEY = "refractory_ms"
-
-
 def _refractory_ms(model: Model, params: Mapping[str, Any]) -> dict[str, float] | None:
     """The model's τ_ref per population (ms) for the state rules; None when it states none."""
     given = model.refractory_ms(params)
@@ -314,7 +316,7 @@ def _build_simulate_collect(
             )
             network = model.build(sim, spec.params)
             if refractory_ms is not None:  # the results file says which τ_ref the state rules used
-                network.annotations.setdefault(REFRACTORY_KEY, dict(refractory_ms))
+                network.annotations.setdefault(REFRACTORY_ANNOTATION, dict(refractory_ms))
             record_network(network, spec.record_v_cells)
             recorders = backend.recorders(network)
         clock.lap("build_s")

@@ -43,7 +43,7 @@ from opsnn_opt.analysis._registry import (
     default_metric_names,
     metric_names,
 )
-from opsnn_opt.analysis._spikes import SpikeData
+from opsnn_opt.analysis._spikes import REFRACTORY_ANNOTATION, SpikeData
 from opsnn_opt.analysis._state import (
     DEFAULT_REFRACTORY_MS,
     NETWORK_PRECEDENCE,
@@ -73,9 +73,12 @@ from opsnn_opt.analysis._synchrony import (
     population_fano,
     spike_count_correlation,
 )
-from opsnn_opt.analysis._table import ALIASES, METRICS, Metric
+from opsnn_opt.analysis._table import ALIASES, METRICS, Metric, combine_replicates, is_categorical
 
 __all__ = [
+    "REFRACTORY_ANNOTATION",
+    "combine_replicates",
+    "is_categorical",
     "ALIASES",
     "DEFAULT_REFRACTORY_MS",
     "METRICS",

@@ -16,7 +16,12 @@ import numpy as np
 
 from opsnn_opt.analysis._irregularity import sorted_by_neuron
 
-__all__ = ["SpikeData"]
+__all__ = ["REFRACTORY_ANNOTATION", "SpikeData"]
+
+
+#: The annotation (of a results file's block, of a run's network) holding each population's
+#: refractory period in ms, as :attr:`SpikeData.refractory_ms` for the network-state rules.
+REFRACTORY_ANNOTATION = "refractory_ms"
 
 
 @dataclass(frozen=True)

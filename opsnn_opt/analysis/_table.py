@@ -15,7 +15,8 @@ metrics join :data:`METRICS` through :mod:`._plugins`; names are looked up and c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ from opsnn_opt.analysis import _rates, _state, _state_network, _synchrony
 from opsnn_opt.analysis._inputs import CORR_PAIRS, CORR_SEED, SYNCHRONY_BIN_MS, MetricInput
 from opsnn_opt.analysis._spikes import SpikeData
 
-__all__ = ["ALIASES", "METRICS", "Metric"]
+__all__ = ["ALIASES", "METRICS", "Metric", "combine_replicates", "is_categorical"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Metric:
         True: named ``base.POPULATION`` and computed per population; False: a network metric.
     requires
         ``"positions"`` or ``"v"`` when the metric needs neuron positions or recorded V_m.
+    categorical
+        True for a code rather than a quantity (a network state): seed replicates combine by
+        their most common value (:func:`combine_replicates`), never by a mean.
     """
 
     base: str
@@ -53,6 +57,7 @@ class Metric:
     fn: Callable[[MetricInput], float]
     per_population: bool = True
     requires: str = ""
+    categorical: bool = False
 
 
 def _d(m: MetricInput) -> SpikeData:
@@ -173,12 +178,14 @@ METRICS: dict[str, Metric] = {
             "Brunel 2000 (classify_state, StateThresholds with the model's tau_ref)",
             lambda m: float(_network_state(m).code),
             per_population=False,
+            categorical=True,
         ),
         Metric(
             _state_network.POPULATION_STATE,
             "",
             "state code of the population on its own spikes, codes as for state (classify_input)",
             _population_state,
+            categorical=True,
         ),
         Metric(
             "state_tau_ref_ms",
@@ -194,6 +201,7 @@ METRICS: dict[str, Metric] = {
             "1 when the state rules used the default tau_ref because the model states none, else 0",
             lambda m: float(_network_state(m).refractory_default),
             per_population=False,
+            categorical=True,
         ),
         # Evoked waves (._evoked): from stimulus_center_mm and stimulus_onset_ms
         Metric(
@@ -273,3 +281,24 @@ METRICS: dict[str, Metric] = {
     )
 }
 ALIASES: dict[str, str] = {"synchrony": "synchrony_chi"}
+
+
+def is_categorical(name: str) -> bool:
+    """Whether metric ``name`` (``state``, ``pop_state.exc``, ...) is a code, not a quantity."""
+    base = ALIASES.get(name, name)
+    metric = METRICS.get(base) or METRICS.get(base.rsplit(".", 1)[0])
+    return bool(metric and metric.categorical)
+
+
+def combine_replicates(name: str, values: Sequence[float]) -> float:
+    """One value of metric ``name`` for seed replicates' ``values``: the mean of a quantity over
+    the replicates where it is defined; the most common value of a code (the lowest on a tie,
+    which for states puts quiescent before AI before SI ...). nan when no replicate defines it."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return math.nan
+    if not is_categorical(name):
+        return float(x.mean())
+    codes, counts = np.unique(x, return_counts=True)
+    return float(codes[np.argmax(counts)])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from opsnn_opt.analysis import SpikeData, argsort_by_neuron
+from opsnn_opt.analysis import REFRACTORY_ANNOTATION, SpikeData, argsort_by_neuron
 
 if TYPE_CHECKING:
     import neo
@@ -125,6 +125,7 @@ class Recording:
             positions_mm=data.positions_mm,
             **_voltage(pops, data.populations),
             **_stimulus(self.annotations),
+            refractory_ms=_refractory(self.annotations),
         )
 
     def to_block(self, name: str = "", description: str = "") -> neo.Block:
@@ -187,6 +188,15 @@ def _voltage(pops: Mapping[str, PopulationRecording], ranges: Mapping[str, tuple
         "v_dt_ms": first.v_dt_ms,
         "v_t_start_ms": first.v_t_start_ms,
     }
+
+
+def _refractory(annotations: Mapping[str, Any]) -> dict[str, float] | None:
+    """Each population's refractory period (ms) as the run recorded it, so that a state computed
+    again from the file (plots, rerun) uses the model's, not the default."""
+    given = annotations.get(REFRACTORY_ANNOTATION)
+    if not isinstance(given, Mapping):
+        return None
+    return {str(name): float(value) for name, value in given.items()}
 
 
 def _stimulus(annotations: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,3 +32,16 @@ def test_a_plug_in_that_states_none_gets_the_default_and_the_state_says_so(tmp_p
     d = run(spec, tmp_path, backend=get_backend("nest")).as_dict()
     assert d["metrics"]["state_tau_ref_default"] == 1.0 and d["metrics"]["state_tau_ref_ms"] == 2.0
     assert d["network_state.tau_ref"] == "2 ms (default: the model states none)"
+
+
+def test_the_results_file_keeps_the_models_refractory_period_for_metrics_computed_later(tmp_path):
+    from opsnn_opt.analysis import compute_metrics
+    from opsnn_opt.io import read_recording
+
+    spec = RunSpec.create("balanced", {"n_neurons": 200}, simtime_ms=200.0)
+    result = run(spec, tmp_path, backend=get_backend("nest"))
+    data = read_recording(result.results_path).spike_data()
+    assert data.refractory_ms == {"exc": 5.0, "inh": 5.0}
+    again = compute_metrics(data, ["state", "state_tau_ref_ms", "state_tau_ref_default"])
+    assert again["state_tau_ref_ms"] == 5.0 and again["state_tau_ref_default"] == 0.0
+    assert again["state"] == result.metrics["state"]

@@ -181,3 +181,13 @@ def test_the_wilcoxon_pruner_compares_replicates_with_the_best_trials(workdir):
     assert 1 < run < 4  # compared over at least two replicates, and stopped before the last
     assert bad.user_attrs["simtime_saved_ms"] == (4 - run) * 200.0
     assert len(Store().runs("wx")[1].replicates) == run - 1  # the replicate it was stopped in is not kept
+
+
+def test_replicates_combine_a_state_by_its_most_common_code_and_a_rate_by_its_mean():
+    from opsnn_opt.analysis import combine_replicates, is_categorical
+
+    assert is_categorical("state") and is_categorical("pop_state.exc") and not is_categorical("rate_hz.exc")
+    assert combine_replicates("state", [1.0, 5.0, 1.0]) == 1.0  # AI twice, AR once: AI, not 2.33
+    assert combine_replicates("pop_state.inh", [5.0, 1.0]) == 1.0  # a tie: the lower code
+    assert combine_replicates("rate_hz.exc", [4.0, 6.0, float("nan")]) == 5.0
+    assert math.isnan(combine_replicates("state", [float("nan")]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.analysis import combine_replicates
 from opsnn_opt.models import get_model
 from opsnn_opt.study.spec._objective import MissingMetric
 from opsnn_opt.study.spec._pruners import study_pruner
@@ -31,8 +32,9 @@ __all__ = ["TrialOutput", "pruned_fields", "run_trial"]
 class TrialOutput:
     """What a trial's replicates produced.
 
-    ``result`` is replicate 0's RunResult with the per-metric means as metrics, timings summed
-    over the replicates and the largest peak memory; ``runs`` has one entry per replicate.
+    ``result`` is replicate 0's RunResult with the metrics combined over the replicates (means; a
+    state's most common code), timings summed over the replicates and the largest peak memory;
+    ``runs`` has one entry per replicate.
     """
 
     result: Any
@@ -68,7 +70,9 @@ def _entry(replicate: int, spec: Any, result: Any, seed_param: str | None) -> di
     return out
 
 
-def _combined(results: list[Any], stats: dict[str, dict[str, Any]]) -> Any:
+def _combined(results: list[Any]) -> Any:
+    """Replicate 0's result with each metric combined over the replicates (a quantity's mean, a
+    state code's most common value: :func:`opsnn_opt.analysis.combine_replicates`)."""
     first = results[0]
     if len(results) == 1:
         return first
@@ -76,8 +80,10 @@ def _combined(results: list[Any], stats: dict[str, dict[str, Any]]) -> Any:
     for r in results:
         for key, value in r.timings.items():
             timings[key] = timings.get(key, 0.0) + value
-    means = {name: stats[name]["mean"] if name in stats else math.nan for name in first.metrics}
-    return dataclasses.replace(first, metrics=means, timings=timings, peak_rss_mb=max(r.peak_rss_mb for r in results))
+    metrics = {
+        name: combine_replicates(name, [r.metrics.get(name, math.nan) for r in results]) for name in first.metrics
+    }
+    return dataclasses.replace(first, metrics=metrics, timings=timings, peak_rss_mb=max(r.peak_rss_mb for r in results))
 
 
 def _worse_than_best(opened: Any, results: list[Any], after: int | None) -> str | None:
@@ -133,7 +139,7 @@ def run_trial(runner: Any, trial: Any, opened: Any, spec: Any, folder: Path) -> 
                 exc.saved_ms, exc.runs = (rep.k - r - 1) * spec.simtime_ms, runs
                 raise exc
     stats = replicate_stats([r.metrics for r in results]) if len(results) > 1 else {}
-    return apply_keep(o, TrialOutput(_combined(results, stats), runs, stats), folder)  # the space's keep
+    return apply_keep(o, TrialOutput(_combined(results), runs, stats), folder)  # the space's keep
 
 
 def pruned_fields(exc: Pruned) -> tuple[dict[str, Any], dict[str, Any]]:
