@@ -14,26 +14,9 @@ from opsnn_opt.store import Store
 from opsnn_opt.study import create_study, load_objective, load_space, open_study
 from opsnn_opt.study.read import pareto_rows
 from opsnn_opt.study.spec import metric_names
+from tests.study.test_samplers import MULTI  # the two-objective specs with a rate constraint
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-MULTI = """
-combine = "multi"
-missing = 5.0
-
-[[metrics]]
-name = "rate_hz.exc"
-target = 5.0
-scale = 5.0
-
-[[metrics]]
-name = "rate_hz.inh"
-direction = "minimize"
-
-[[constraints]]
-metric = "rate_hz.exc"
-max = 40.0
-"""
 
 #: (values, constraint value or None for none recorded) of each planted trial.
 PLANTED = [
