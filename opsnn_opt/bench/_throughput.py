@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from opsnn_opt.bench._args import whole_numbers
 from opsnn_opt.bench._efficiency import SPACE as DEMO_SPACE
 from opsnn_opt.errors import ConfigError
 
@@ -198,13 +199,7 @@ def parse_size_list(text: str) -> tuple[tuple[int, float], ...]:
 
 
 def _trial_counts(text: str) -> tuple[int, ...]:
-    try:
-        counts = tuple(int(s) for s in text.split(",") if s)
-    except ValueError:
-        counts = ()
-    if not counts or min(counts) < 2:
-        raise ConfigError(f"--trials must be whole numbers >= 2 separated by commas; got {text!r}")
-    return counts
+    return whole_numbers(text, 2, "--trials")
 
 
 def add_parser(sub: Any, parents: list[Any]) -> None:
